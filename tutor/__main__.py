@@ -1,0 +1,228 @@
+"""The `tutor` command: the app, and the same core as scriptable subcommands.
+
+    tutor [--device auto|cpu|cuda] [--reset-progress]     run the app
+    tutor analyze [TEXT] [--json]                         morphological analysis
+    tutor onehot [TEXT] [--json]                          one-hot vectors of a sentence
+    tutor data download|path                              the corpus
+    tutor device [--json]                                 which device models would use
+
+Errors go to stderr with a non-zero exit code; notices (a cut input, removed
+control characters, a GPU that is not there) go to stderr too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Iterator
+
+from . import __version__
+from .settings import DEVICES, Paths, default_paths
+
+EXIT_USAGE = 2
+EXIT_FAIL = 1
+
+
+def _err(msg: str) -> None:
+    print(f"tutor: {msg}", file=sys.stderr)
+
+
+def _inputs(text: str | None) -> Iterator[str]:
+    """TEXT, or each line of stdin (undecodable bytes replaced, not fatal)."""
+    if text is not None:
+        yield text
+        return
+    if sys.stdin is None or sys.stdin.isatty():
+        raise SystemExit(_usage("テキストを引数で渡すか、標準入力から 1 行ずつ渡してください。"))
+    for raw in sys.stdin.buffer:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def _usage(msg: str) -> int:
+    _err(msg)
+    return EXIT_USAGE
+
+
+def cmd_analyze(args) -> int:
+    from .cli_format import table
+    from .core.text import analyze
+
+    if args.text is not None and not args.text.strip():
+        return _usage("解析するテキストが空です。")
+    for n, text in enumerate(_inputs(args.text)):
+        result = analyze(text)
+        for notice in result.notices:
+            _err(notice)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+            continue
+        if n:
+            print()
+        if not result.tokens:
+            print("（空の入力です）")
+            continue
+        rows = [[t.surface, "-".join(t.pos), t.lemma, t.reading or ("（未知語）" if t.unknown else "")] for t in result.tokens]
+        print(table(["表層形", "品詞", "原形", "読み"], rows))
+    return 0
+
+
+def cmd_onehot(args) -> int:
+    from .cli_format import table
+    from .core import onehot
+    from .core.text import analyze
+
+    if args.text is not None and not args.text.strip():
+        return _usage("テキストが空です。")
+    for n, text in enumerate(_inputs(args.text)):
+        result = analyze(text)
+        for notice in result.notices:
+            _err(notice)
+        surfaces = result.surfaces
+        oh = onehot.build(surfaces)
+        if args.json:
+            print(json.dumps(oh.to_json(surfaces), ensure_ascii=False))
+            continue
+        if n:
+            print()
+        if not surfaces:
+            print("（空の入力です）")
+            continue
+        print(f"語彙数 (= ベクトルの次元): {oh.dim}")
+        print(table(["ID", "単語"], [[str(i), w] for i, w in enumerate(oh.vocab)]))
+        print()
+        m = oh.matrix()
+        print(table(["単語"] + [str(i) for i in range(oh.dim)], [[t] + [str(v) for v in row] for t, row in zip(surfaces, m)]))
+        if oh.dim > 1:
+            print()
+            print("異なる 2 語の距離はどれも √2 ≒ 1.414、コサイン類似度はどれも 0 です。")
+    return 0
+
+
+def cmd_data(args, paths: Paths) -> int:
+    from .core import corpus
+
+    if args.data_command == "path":
+        print(f"コーパスを探す場所（上から順に）:")
+        for why, place in corpus.search_path(paths.corpus_dir):
+            found = "見つかりました" if corpus.is_corpus_dir(place) else "なし"
+            print(f"  {place}  [{why}] {found}")
+        print(f"`tutor data download` の保存先: {paths.corpus_dir}")
+        return 0
+
+    from .core import download
+
+    dest = paths.corpus_dir
+    print(f"ダウンロード中: {args.url}", file=sys.stderr)
+
+    def progress(done: int, total: int | None) -> None:
+        if sys.stderr.isatty():
+            what = f"{done / 2**20:.1f} MB" + (f" / {total / 2**20:.1f} MB" if total else "")
+            print(f"\r  {what}", end="", file=sys.stderr, flush=True)
+
+    try:
+        installed = download.download(dest, url=args.url, progress=progress)
+    except download.DownloadError as exc:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        _err(str(exc))
+        return EXIT_FAIL
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"保存しました: {installed.directory}")
+    for name, lines in installed.files.items():
+        print(f"  {name}: {lines:,} 行（検証済み）")
+    return 0
+
+
+def cmd_device(args) -> int:
+    from .core.device import resolve
+
+    choice = resolve(args.device)
+    if choice.notice:
+        _err(choice.notice)
+    if args.json:
+        print(json.dumps(choice.to_json(), ensure_ascii=False))
+    else:
+        print(f"{choice.name}（指定: {choice.requested}）")
+    return 0
+
+
+def cmd_app(args, paths: Paths) -> int:
+    from .curriculum.progress import ProgressStore
+
+    if args.reset_progress:
+        store = ProgressStore(paths.progress_file, paths.settings_file)
+        removed = store.reset()
+        _err("進捗を消去しました。最初から始めます。" if removed else "消去する進捗はありませんでした。")
+    from .app import build_app
+
+    app = build_app(paths=paths, device=args.device)
+    app.run()
+    return app.return_code or 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description="日本語で学ぶ自然言語処理チューター。引数なしでアプリを起動します。",
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument(
+        "--device", choices=DEVICES, default=None,
+        help="モデルを動かすデバイス（既定: 保存された設定、なければ auto）。cuda が使えなければ CPU になります。",
+    )
+    parser.add_argument("--reset-progress", action="store_true", help="進捗を消して最初から始める")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="形態素解析の結果を表示する")
+    p.add_argument("text", nargs="?", help="解析する文（省略すると標準入力の各行）")
+    p.add_argument("--json", action="store_true", help="1 入力につき 1 行の JSON で出力する")
+
+    p = sub.add_parser("onehot", help="文の語彙と one-hot ベクトルを表示する")
+    p.add_argument("text", nargs="?", help="文（省略すると標準入力の各行）")
+    p.add_argument("--json", action="store_true", help="JSON で出力する")
+
+    p = sub.add_parser("data", help="対訳コーパス (small_parallel_enja) の取得と場所")
+    dsub = p.add_subparsers(dest="data_command", metavar="{download,path}", required=True)
+    d = dsub.add_parser("download", help="コーパスをダウンロードして検証し、ユーザーデータに保存する")
+    from .core.download import DEFAULT_URL
+
+    d.add_argument("--url", default=DEFAULT_URL, help=argparse.SUPPRESS)
+    dsub.add_parser("path", help="コーパスを探す場所を表示する")
+
+    p = sub.add_parser("device", help="モデルが使うデバイスを表示する")
+    p.add_argument("--json", action="store_true", help="JSON で出力する")
+    return parser
+
+
+def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = paths or default_paths()
+    try:
+        if args.command == "analyze":
+            return cmd_analyze(args)
+        if args.command == "onehot":
+            return cmd_onehot(args)
+        if args.command == "data":
+            return cmd_data(args, paths)
+        if args.command == "device":
+            args.device = args.device or _saved_device(paths)
+            return cmd_device(args)
+        return cmd_app(args, paths)
+    except BrokenPipeError:  # `tutor analyze ... | head` is fine
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _saved_device(paths: Paths) -> str:
+    from .curriculum.progress import ProgressStore
+
+    return ProgressStore(paths.progress_file, paths.settings_file).load_settings().device
+
+
+if __name__ == "__main__":
+    sys.exit(main())

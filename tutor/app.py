@@ -1,0 +1,326 @@
+"""The Textual app: composition and wiring only. NLP lives in tutor.core, lesson data in tutor.curriculum."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Markdown, OptionList, Static, TabbedContent, TabPane
+
+from .core.device import CHOICES as DEVICE_CHOICES
+from .core.device import DeviceChoice, resolve
+from .curriculum import catalog, samples
+from .curriculum.progress import DONE, STATE_LABELS, TABS, Progress, ProgressStore, Settings
+from .screens.base import LessonDemo, SentenceChosen
+from .screens.help import HelpScreen
+from .screens.registry import demo_class
+from .screens.sentence import SentenceScreen
+from .settings import THEMES, Paths, default_paths
+from .widgets.lesson_list import LessonList
+from .widgets.quiz import QuizPanel
+
+TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz"}
+TAB_NAMES = {v: k for k, v in TAB_IDS.items()}
+#: Below this width the lesson list narrows and the prose margins shrink.
+NARROW_WIDTH = 100
+
+
+class TutorApp(App[int]):
+    """日本語NLPチューター."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "日本語NLPチューター"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("n", "next_lesson", "次へ", id="lesson.next"),
+        Binding("p", "previous_lesson", "前へ", id="lesson.previous"),
+        Binding("1", "show_tab('prose')", "説明", id="tab.prose"),
+        Binding("2", "show_tab('demo')", "実験", id="tab.demo"),
+        Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz"),
+        Binding("s", "set_sentence", "あなたの文", id="sentence.set"),
+        Binding("d", "cycle_device", "デバイス", id="device.cycle"),
+        Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False),
+        Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", show=False),
+        Binding("question_mark,f1", "help", "ヘルプ", id="help.show", key_display="?"),
+        Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False),
+        Binding("q", "quit", "終了", id="app.quit"),
+    ]
+
+    class DeviceResolved(Message):
+        def __init__(self, choice: DeviceChoice, requested: str) -> None:
+            super().__init__()
+            self.choice = choice
+            self.requested = requested
+
+    def __init__(self, paths: Paths, device: str | None = None, resolve_device=resolve) -> None:
+        super().__init__()
+        self.paths = paths
+        self.store = ProgressStore(paths.progress_file, paths.settings_file)
+        self.progress: Progress = self.store.load_progress()
+        self.settings: Settings = self.store.load_settings()
+        self.curriculum = catalog.load(paths.lessons_dir)
+        self.samples = samples.load(paths.assets_dir)
+        if not self.progress.sentence:
+            self.progress.sentence = self.samples[0].text
+        if self.curriculum.get(self.progress.lesson) is None:
+            self.progress.lesson = self.curriculum.lessons[0].id
+        # --device applies to this run; the d key changes the saved setting too.
+        self.requested_device = device or self.settings.device
+        self.device: DeviceChoice | None = None
+        self._resolve_device = resolve_device
+        self.theme = THEMES.get(self.settings.theme, THEMES["dark"])
+        self._lesson_id: str | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top-bar"):
+            yield Static(id="top-lesson")
+            yield Static(id="top-sentence")
+            yield Static(id="top-device")
+        with Horizontal(id="main"):
+            yield LessonList(id="lesson-list")
+            with TabbedContent(id="lesson-tabs"):
+                with TabPane("1 説明", id="tab-prose"):
+                    with VerticalScroll(id="prose-scroll"):
+                        yield Markdown(id="prose")
+                with TabPane("2 実験", id="tab-demo"):
+                    yield Vertical(id="demo-host")
+                with TabPane("3 クイズ", id="tab-quiz"):
+                    yield QuizPanel(id="quiz")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._install_signal_handlers()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        lesson_list = self.query_one(LessonList)
+        lesson_list.set_lessons(self.curriculum.lessons, {l.id: self.progress.state(l.id) for l in self.curriculum})
+        self._apply_width(self.size.width)
+        self._show_sentence()
+        self._show_device()
+        self.open_lesson(self.progress.lesson, self.progress.tab)
+        for notice in self.store.notices:
+            self.notify(notice, title="進捗ファイル", severity="warning", timeout=12)
+        # torch is imported only after the first frame, off the UI thread.
+        self.call_after_refresh(lambda: self.set_timer(0.3, lambda: self.start_device_check(self.requested_device)))
+
+    def _install_signal_handlers(self) -> None:
+        """Textual does not restore the terminal on SIGTERM/SIGHUP: exit cleanly instead."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < NARROW_WIDTH, "-narrow")
+
+    # -- lessons ------------------------------------------------------------------------------
+    @property
+    def lesson(self) -> catalog.Lesson:
+        return self.curriculum.get(self._lesson_id or self.progress.lesson) or self.curriculum.lessons[0]
+
+    def open_lesson(self, lesson_id: str, tab: str | None = None) -> None:
+        """Show a lesson: prose, demo and quiz; remember it as where the learner is."""
+        lesson = self.curriculum.get(lesson_id)
+        if lesson is None:
+            return
+        changed = lesson_id != self._lesson_id
+        self._lesson_id = lesson_id
+        self.progress.visit(lesson_id, tab)
+        if changed:
+            try:
+                prose = lesson.prose()
+            except catalog.CurriculumError as exc:
+                prose = f"# {lesson.label}\n\nこのレッスンの説明を読めませんでした。\n\n```\n{exc}\n```"
+            self.query_one("#prose", Markdown).update(prose)
+            self.query_one("#prose-scroll").scroll_home(animate=False)
+            host = self.query_one("#demo-host")
+            host.remove_children()
+            host.mount(demo_class(lesson.demo)(lesson, self.progress.sentence, self.device, id="demo"))
+            try:
+                questions = lesson.quiz()
+            except catalog.CurriculumError as exc:
+                questions = ()
+                self.notify(str(exc), title="クイズを読めません", severity="error")
+            self.query_one(QuizPanel).set_lesson(lesson, questions, self.progress.of(lesson_id))
+            lesson_list = self.query_one(LessonList)
+            lesson_list.highlighted = self.curriculum.index(lesson_id)
+            lesson_list.update_state(lesson, self.progress.state(lesson_id))
+        self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS.get(self.progress.tab, "tab-prose")
+        self._show_lesson_label()
+        self.save()
+
+    def action_next_lesson(self) -> None:
+        i = self.curriculum.index(self.lesson.id)
+        if i + 1 < len(self.curriculum):
+            self.open_lesson(self.curriculum.lessons[i + 1].id, "prose")
+        else:
+            self.notify("最後のレッスンです。", timeout=3)
+
+    def action_previous_lesson(self) -> None:
+        i = self.curriculum.index(self.lesson.id)
+        if i > 0:
+            self.open_lesson(self.curriculum.lessons[i - 1].id, "prose")
+        else:
+            self.notify("最初のレッスンです。", timeout=3)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS[tab]
+
+    @on(TabbedContent.TabActivated, "#lesson-tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = TAB_NAMES.get(event.pane.id or "")
+        if tab and tab != self.progress.tab:
+            self.progress.tab = tab
+            self.save()
+
+    @on(OptionList.OptionSelected, "#lesson-list")
+    def _lesson_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_lesson(event.option.id, "prose")
+
+    def action_toggle_lessons(self) -> None:
+        self.query_one(LessonList).toggle_class("-hidden")
+
+    # -- quiz ---------------------------------------------------------------------------------
+    def on_quiz_panel_answered(self, message: QuizPanel.Answered) -> None:
+        lesson = self.curriculum.get(message.lesson_id)
+        if lesson is None:
+            return
+        quiz = self.query_one(QuizPanel)
+        was_done = self.progress.state(lesson.id) == DONE
+        self.progress.answer(lesson.id, quiz.questions, message.question_id, message.choice)
+        quiz.refresh_quiz()
+        self.query_one(LessonList).update_state(lesson, self.progress.state(lesson.id))
+        self._show_lesson_label()
+        self.save()
+        if not was_done and self.progress.state(lesson.id) == DONE:
+            self.notify(f"{lesson.label} を完了しました。n キーで次のレッスンへ進めます。", title="合格", timeout=8)
+
+    def on_quiz_panel_restarted(self, message: QuizPanel.Restarted) -> None:
+        self.progress.restart_quiz(message.lesson_id)
+        self.query_one(QuizPanel).refresh_quiz()
+        self.query_one(QuizPanel)._focus_choices()
+        self.save()
+
+    # -- your sentence ------------------------------------------------------------------------
+    def action_set_sentence(self) -> None:
+        self.push_screen(SentenceScreen(self.progress.sentence, self.samples), self._sentence_done)
+
+    def _sentence_done(self, text: str | None) -> None:
+        if text:
+            self.set_sentence(text)
+
+    def on_sentence_chosen(self, message: SentenceChosen) -> None:
+        self.set_sentence(message.text)
+
+    def set_sentence(self, text: str) -> None:
+        if text == self.progress.sentence:
+            return
+        self.progress.sentence = text
+        self.save()
+        self._show_sentence()
+        for demo in self.query(LessonDemo):
+            demo.sentence_changed(text)
+        self.notify("あなたの文を設定しました。", timeout=3)
+
+    # -- device -------------------------------------------------------------------------------
+    def start_device_check(self, requested: str) -> None:
+        self.requested_device = requested
+        self.device = None
+        self._show_device()
+        self.check_device(requested)
+
+    @work(thread=True, exclusive=True, group="device", exit_on_error=False)
+    def check_device(self, requested: str) -> None:
+        self.post_message(self.DeviceResolved(self._resolve_device(requested), requested))
+
+    def on_tutor_app_device_resolved(self, message: DeviceResolved) -> None:
+        if message.requested != self.requested_device:
+            return  # a newer request is on its way
+        self.device = message.choice
+        self._show_device()
+        if message.choice.notice:
+            self.notify(message.choice.notice, title="デバイス", severity="warning", timeout=8)
+        for demo in self.query(LessonDemo):
+            demo.device_changed(message.choice)
+
+    def action_cycle_device(self) -> None:
+        i = DEVICE_CHOICES.index(self.requested_device) if self.requested_device in DEVICE_CHOICES else 0
+        self.set_device(DEVICE_CHOICES[(i + 1) % len(DEVICE_CHOICES)])
+
+    def set_device(self, requested: str) -> None:
+        self.settings.device = requested
+        self.store.save_settings(self.settings)
+        self.start_device_check(requested)
+
+    # -- theme, help, palette -----------------------------------------------------------------
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
+
+    def _theme_changed(self, theme) -> None:
+        name = "light" if getattr(theme, "dark", True) is False else "dark"
+        if name != self.settings.theme:
+            self.settings.theme = name
+            self.store.save_settings(self.settings)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(list(self.BINDINGS)))
+
+    def get_system_commands(self, screen):
+        for lesson in self.curriculum:
+            state = STATE_LABELS[self.progress.state(lesson.id)] + ("" if lesson.ready else "・準備中")
+            yield SystemCommand(f"レッスン {lesson.label} へ移動", f"{lesson.summary}（{state}）", lambda l=lesson.id: self.open_lesson(l, "prose"))
+        for choice in DEVICE_CHOICES:
+            yield SystemCommand(f"デバイス: {choice}", "モデルを動かすデバイスを切り替える", lambda c=choice: self.set_device(c))
+        yield SystemCommand("あなたの文を設定", "すべてのレッスンで使う文を入力するか、サンプルから選ぶ", self.action_set_sentence)
+        for s in self.samples:
+            yield SystemCommand(f"サンプル文: {s.text}", s.note or "あなたの文にする", lambda t=s.text: self.set_sentence(t))
+        yield SystemCommand("テーマ切替（ダーク / ライト）", "配色を切り替える", self.action_toggle_theme)
+        yield SystemCommand("ヘルプ（キー一覧）", "すべてのキー操作を表示する", self.action_help)
+        yield SystemCommand("終了", "チューターを終了する（進捗は保存済み）", self.exit)
+
+    # -- top bar and saving ---------------------------------------------------------------------
+    def _show_lesson_label(self) -> None:
+        lesson = self.lesson
+        state = STATE_LABELS[self.progress.state(lesson.id)]
+        self.query_one("#top-lesson", Static).update(Text(f"{lesson.label}  {state}"))
+
+    def _show_sentence(self) -> None:
+        text = Text("あなたの文: ", style="dim")
+        text.append(self.progress.sentence)
+        self.query_one("#top-sentence", Static).update(text)
+
+    def _show_device(self) -> None:
+        widget = self.query_one("#top-device", Static)
+        if self.device is None:
+            widget.update(Text(f"デバイス: {self.requested_device}…"))
+            widget.remove_class("-fallback")
+        else:
+            widget.update(Text(f"デバイス: {self.device.device.upper()}"))
+            widget.set_class(bool(self.device.notice), "-fallback")
+
+    def save(self) -> None:
+        try:
+            self.store.save_progress(self.progress)
+        except OSError as exc:
+            self.notify(f"進捗を保存できませんでした: {exc.strerror}", severity="error")
+
+
+def build_app(paths: Paths | None = None, device: str | None = None, **kwargs) -> TutorApp:
+    """The app, with every path passed in (tests point them at a temporary directory)."""
+    return TutorApp(paths or default_paths(), device=device, **kwargs)

@@ -1,0 +1,1 @@
+"""NLP and models. Nothing under tutor.core imports textual."""

@@ -1,0 +1,1 @@
+"""Lesson catalog, quiz checking and the progress file. Imports neither textual nor torch."""

@@ -1,0 +1,164 @@
+"""The learner's progress and settings, kept between runs.
+
+Progress (user data dir): where the learner is, each lesson's state and quiz
+answers, and "your sentence". Settings (user config dir): device and theme.
+Both are written atomically and carry a format version; a file that cannot be
+read is moved aside as ``*.corrupt-<time>`` and the app starts fresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .catalog import PASS_RATIO, Question
+from .store import Loaded, read_versioned, write_atomic
+
+FORMAT_VERSION = 1
+
+NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
+STATE_LABELS = {NOT_STARTED: "未着手", IN_PROGRESS: "学習中", DONE: "完了"}
+TABS = ("prose", "demo", "quiz")
+
+
+def quiz_passed(correct: int, total: int) -> bool:
+    """The pass rule: at least 80 % right in one pass through the quiz."""
+    return total > 0 and correct >= PASS_RATIO * total - 1e-9
+
+
+@dataclass
+class LessonProgress:
+    state: str = NOT_STARTED
+    answers: dict[str, int] = field(default_factory=dict)  # question id -> chosen index, this pass
+    best: int = 0  # most right answers in any finished pass
+    attempts: int = 0  # finished passes
+
+    def score(self, questions: tuple[Question, ...]) -> int:
+        return sum(q.is_correct(self.answers[q.id]) for q in questions if q.id in self.answers)
+
+
+@dataclass
+class Progress:
+    lesson: str = "L0"
+    tab: str = "prose"
+    sentence: str = ""  # "" until the learner sets one: the first sample is used
+    lessons: dict[str, LessonProgress] = field(default_factory=dict)
+
+    def of(self, lesson_id: str) -> LessonProgress:
+        return self.lessons.setdefault(lesson_id, LessonProgress())
+
+    def state(self, lesson_id: str) -> str:
+        lp = self.lessons.get(lesson_id)
+        return lp.state if lp else NOT_STARTED
+
+    def visit(self, lesson_id: str, tab: str | None = None) -> None:
+        self.lesson = lesson_id
+        if tab in TABS:
+            self.tab = tab
+        lp = self.of(lesson_id)
+        if lp.state == NOT_STARTED:
+            lp.state = IN_PROGRESS
+
+    def answer(self, lesson_id: str, questions: tuple[Question, ...], question_id: str, choice: int) -> bool:
+        """Record an answer; returns whether it was right. Finishing the pass may complete the lesson."""
+        lp = self.of(lesson_id)
+        if lp.state == NOT_STARTED:
+            lp.state = IN_PROGRESS
+        lp.answers[question_id] = choice
+        q = next(q for q in questions if q.id == question_id)
+        if all(q.id in lp.answers for q in questions):
+            score = lp.score(questions)
+            lp.attempts += 1
+            lp.best = max(lp.best, score)
+            if quiz_passed(score, len(questions)):
+                lp.state = DONE
+        return q.is_correct(choice)
+
+    def restart_quiz(self, lesson_id: str) -> None:
+        self.of(lesson_id).answers.clear()
+
+    def to_json(self) -> dict:
+        return {
+            "version": FORMAT_VERSION,
+            "lesson": self.lesson,
+            "tab": self.tab,
+            "sentence": self.sentence,
+            "lessons": {k: asdict(v) for k, v in self.lessons.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Progress":
+        """Build from a parsed file, ignoring fields that do not fit rather than failing."""
+        p = cls()
+        if isinstance(data.get("lesson"), str):
+            p.lesson = data["lesson"]
+        if data.get("tab") in TABS:
+            p.tab = data["tab"]
+        if isinstance(data.get("sentence"), str):
+            p.sentence = data["sentence"]
+        for lid, raw in (data.get("lessons") or {}).items():
+            if not isinstance(raw, dict):
+                continue
+            answers = raw.get("answers") if isinstance(raw.get("answers"), dict) else {}
+            p.lessons[str(lid)] = LessonProgress(
+                state=raw.get("state") if raw.get("state") in STATE_LABELS else NOT_STARTED,
+                answers={str(k): v for k, v in answers.items() if isinstance(v, int)},
+                best=raw.get("best") if isinstance(raw.get("best"), int) else 0,
+                attempts=raw.get("attempts") if isinstance(raw.get("attempts"), int) else 0,
+            )
+        return p
+
+
+@dataclass
+class Settings:
+    device: str = "auto"
+    theme: str = "dark"
+
+    def to_json(self) -> dict:
+        return {"version": FORMAT_VERSION, "device": self.device, "theme": self.theme}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Settings":
+        s = cls()
+        if data.get("device") in ("auto", "cpu", "cuda"):
+            s.device = data["device"]
+        if data.get("theme") in ("dark", "light"):
+            s.theme = data["theme"]
+        return s
+
+
+class ProgressStore:
+    """Loads and saves progress and settings; remembers what the learner must be told."""
+
+    def __init__(self, progress_file: Path, settings_file: Path):
+        self.progress_file = progress_file
+        self.settings_file = settings_file
+        self.notices: list[str] = []
+
+    def _load(self, path: Path, what: str) -> dict | None:
+        loaded: Loaded = read_versioned(path, FORMAT_VERSION, what)
+        if loaded.notice:
+            self.notices.append(loaded.notice)
+        return loaded.data
+
+    def load_progress(self) -> Progress:
+        data = self._load(self.progress_file, "進捗")
+        return Progress.from_json(data) if data else Progress()
+
+    def load_settings(self) -> Settings:
+        data = self._load(self.settings_file, "設定")
+        return Settings.from_json(data) if data else Settings()
+
+    def save_progress(self, progress: Progress) -> None:
+        write_atomic(self.progress_file, progress.to_json())
+
+    def save_settings(self, settings: Settings) -> None:
+        write_atomic(self.settings_file, settings.to_json())
+
+    def reset(self) -> list[Path]:
+        """Delete the progress file (settings stay); returns what was removed."""
+        removed = []
+        if self.progress_file.exists():
+            self.progress_file.unlink()
+            removed.append(self.progress_file)
+        return removed

@@ -1,0 +1,61 @@
+"""LessonDemo: the base of every lesson's 実験 tab, and the panel shown while a lesson is 準備中."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ..core.device import DeviceChoice
+from ..curriculum.catalog import Lesson
+
+
+class SentenceChosen(Message):
+    """A demo asks the app to make ``text`` the learner's sentence."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class LessonDemo(Widget):
+    """A lesson's live demos. The app tells it when the learner's sentence or the device changes.
+
+    Subclasses compose their widgets and override the two hooks; slow work goes
+    to thread workers, never into these calls.
+    """
+
+    DEFAULT_CSS = """
+    LessonDemo { height: 1fr; }
+    """
+
+    def __init__(self, lesson: Lesson, sentence: str, device: DeviceChoice | None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lesson = lesson
+        self.sentence = sentence
+        self.device = device
+
+    def sentence_changed(self, sentence: str) -> None:
+        """The learner's sentence changed (also called once it is known)."""
+        self.sentence = sentence
+
+    def device_changed(self, device: DeviceChoice) -> None:
+        """The device models should run on changed (or was resolved after start-up)."""
+        self.device = device
+
+
+class ComingSoon(LessonDemo):
+    """準備中: says so plainly and lists what the demos will show."""
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("このレッスンの実験は準備中です。\n\n", style="bold")
+        text.append("説明タブ (1) で、このレッスンで学ぶ内容の概要を読めます。\n")
+        if self.lesson.concepts:
+            text.append(f"扱う概念: {', '.join(self.lesson.concepts)}\n", style="dim")
+        text.append(f"\n{self.lesson.summary}\n", style="italic")
+        with VerticalScroll():
+            yield Static(text, id="coming-soon")

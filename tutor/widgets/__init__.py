@@ -1,0 +1,1 @@
+"""Reusable widgets: token table, quiz panel, lesson list, top bar."""

@@ -1,0 +1,169 @@
+"""QuizPanel: one question at a time, the explanation after each answer, the score at the end."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..curriculum.catalog import PASS_RATIO, Lesson, Question
+from ..curriculum.progress import DONE, LessonProgress, quiz_passed
+
+
+class QuizPanel(VerticalScroll):
+    """Shows the lesson's quiz from the learner's saved answers, so a quiz resumes where it was left."""
+
+    DEFAULT_CSS = """
+    QuizPanel { padding: 0 1; }
+    QuizPanel #quiz-rule { color: $text-muted; }
+    QuizPanel #quiz-prompt { margin: 1 0; text-style: bold; }
+    QuizPanel OptionList { height: auto; max-height: 12; }
+    QuizPanel #quiz-feedback { margin: 1 0 0 0; }
+    QuizPanel #quiz-buttons { height: auto; margin-top: 1; }
+    QuizPanel #quiz-buttons Button { margin-right: 2; }
+    """
+
+    class Answered(Message):
+        """The learner chose ``choice`` for ``question_id``; the app records it and calls :meth:`refresh_quiz`."""
+
+        def __init__(self, lesson_id: str, question_id: str, choice: int) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
+            self.question_id = question_id
+            self.choice = choice
+
+    class Restarted(Message):
+        """The learner asked to take the quiz again."""
+
+        def __init__(self, lesson_id: str) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lesson: Lesson | None = None
+        self.questions: tuple[Question, ...] = ()
+        self.progress = LessonProgress()
+        self.feedback_for: str | None = None  # question whose explanation is on screen
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="quiz-rule")
+        yield Static(id="quiz-prompt")
+        yield OptionList(id="quiz-choices")
+        yield Static(id="quiz-feedback")
+        with Horizontal(id="quiz-buttons"):
+            yield Button("次の問題へ", id="quiz-next", variant="primary")
+            yield Button("もう一度解く", id="quiz-restart")
+
+    def set_lesson(self, lesson: Lesson, questions: tuple[Question, ...], progress: LessonProgress) -> None:
+        self.lesson, self.questions, self.progress = lesson, questions, progress
+        self.feedback_for = None
+        self.refresh_quiz()
+
+    @property
+    def current(self) -> Question | None:
+        """The first question not answered in this pass."""
+        return next((q for q in self.questions if q.id not in self.progress.answers), None)
+
+    def refresh_quiz(self) -> None:
+        rule = self.query_one("#quiz-rule", Static)
+        prompt = self.query_one("#quiz-prompt", Static)
+        choices = self.query_one("#quiz-choices", OptionList)
+        feedback = self.query_one("#quiz-feedback", Static)
+        next_button = self.query_one("#quiz-next", Button)
+        restart = self.query_one("#quiz-restart", Button)
+        total = len(self.questions)
+        if not total:
+            rule.update("")
+            prompt.update(Text("このレッスンのクイズは準備中です。"))
+            for w in (choices, next_button, restart):
+                w.display = False
+            feedback.update("")
+            return
+        need = -(-int(PASS_RATIO * total * 1000) // 1000)  # ceil without float noise
+        rule.update(Text(f"合格ライン: {total} 問中 {need} 問以上正解（{PASS_RATIO:.0%}）で、このレッスンは「完了」になります。"))
+        answered = len([q for q in self.questions if q.id in self.progress.answers])
+
+        if self.feedback_for is not None:
+            q = next(q for q in self.questions if q.id == self.feedback_for)
+            self._show_question(q, answered, total)
+            choices.disabled = True
+            chosen = self.progress.answers.get(q.id, -1)
+            choices.highlighted = chosen if chosen >= 0 else None
+            right = q.is_correct(chosen)
+            msg = Text("正解です。" if right else "不正解です。", style="bold green" if right else "bold red")
+            if not right:
+                msg.append(f"  正解: {q.choices[q.answer].text}", style="bold")
+            msg.append("\n\n解説: ", style="bold")
+            msg.append(q.explanation)
+            feedback.update(msg)
+            next_button.display = True
+            next_button.label = "結果を見る" if self.current is None else "次の問題へ"
+            restart.display = False
+            if choices.has_focus:
+                next_button.focus()
+            return
+
+        q = self.current
+        if q is None:  # every question answered: the summary
+            score = self.progress.score(self.questions)
+            passed = quiz_passed(score, total)
+            prompt.update(Text(f"結果: {total} 問中 {score} 問正解", style="bold"))
+            choices.display = False
+            lines = Text()
+            lines.append("合格です。" if passed else "もう少しです。", style="bold green" if passed else "bold yellow")
+            if self.progress.state == DONE:
+                lines.append("このレッスンは完了しました。")
+            else:
+                lines.append(f"{need} 問以上で合格です。説明を読み直して、もう一度挑戦してみましょう。")
+            for n, qq in enumerate(self.questions, 1):
+                ok = qq.is_correct(self.progress.answers.get(qq.id, -1))
+                lines.append(f"\n  問{n} ", style="bold")
+                lines.append("正解" if ok else "不正解", style="green" if ok else "red")
+                lines.append(f"  {qq.prompt[:40]}")
+            feedback.update(lines)
+            next_button.display = False
+            restart.display = True
+            return
+
+        self._show_question(q, answered, total)
+        choices.disabled = False
+        choices.highlighted = 0
+        feedback.update(Text("上下キーで選び Enter で回答します（クリックでも回答できます）。", style="dim"))
+        next_button.display = False
+        restart.display = False
+
+    def _show_question(self, q: Question, answered: int, total: int) -> None:
+        n = self.questions.index(q) + 1
+        prompt = Text(f"問 {n}/{total}  ", style="bold")
+        prompt.append(q.prompt)
+        self.query_one("#quiz-prompt", Static).update(prompt)
+        choices = self.query_one("#quiz-choices", OptionList)
+        choices.display = True
+        choices.clear_options()
+        choices.add_options([Option(Text(f"{chr(ord('a') + i)}. {c.text}")) for i, c in enumerate(q.choices)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        q = self.current
+        if q is None or self.lesson is None or self.feedback_for is not None:
+            return
+        self.feedback_for = q.id
+        self.post_message(self.Answered(self.lesson.id, q.id, event.option_index))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "quiz-next":
+            self.feedback_for = None
+            self.refresh_quiz()
+            self._focus_choices()
+        elif event.button.id == "quiz-restart" and self.lesson is not None:
+            self.post_message(self.Restarted(self.lesson.id))
+
+    def _focus_choices(self) -> None:
+        choices = self.query_one("#quiz-choices", OptionList)
+        if choices.display:
+            choices.focus()
