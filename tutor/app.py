@@ -150,7 +150,7 @@ class TutorApp(App[int]):
             self.query_one("#prose-scroll").scroll_home(animate=False)
             host = self.query_one("#demo-host")
             host.remove_children()
-            host.mount(demo_class(lesson.demo)(lesson, self.progress.sentence, self.device, id="demo"))
+            host.mount(demo_class(lesson.demo)(lesson, self.progress.sentence, self.device))
             try:
                 questions = lesson.quiz()
             except catalog.CurriculumError as exc:

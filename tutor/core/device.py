@@ -36,8 +36,12 @@ def _cuda_name() -> str | None:
         return None
 
 
-def resolve(requested: str, *, cuda_name=_cuda_name) -> DeviceChoice:
-    """Turn a request into a device that exists. Never raises for a missing GPU."""
+def resolve(requested: str, *, cuda_name=None) -> DeviceChoice:
+    """Turn a request into a device that exists. Never raises for a missing GPU.
+
+    ``cuda_name`` (tests) replaces the probe that imports torch and asks CUDA.
+    """
+    cuda_name = cuda_name or _cuda_name
     if requested not in CHOICES:
         raise ValueError(f"デバイスは {', '.join(CHOICES)} のいずれかです（指定: {requested!r}）")
     if requested == "cpu":

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, Label, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from ..core import analyzers, onehot
@@ -57,8 +57,10 @@ def compare_text(text: str, results: list[analyzers.Segmentation]) -> Text:
 class MorphologyDemo(LessonDemo):
     DEFAULT_CSS = """
     MorphologyDemo #morph-input-row { height: auto; }
-    MorphologyDemo #morph-input { width: 1fr; }
-    MorphologyDemo #morph-buttons { height: auto; }
+    MorphologyDemo #morph-input-label { color: $text-muted; padding: 0 0 0 1; }
+    MorphologyDemo #morph-input { width: 1fr; background: $boost; }
+    MorphologyDemo #morph-input:focus { background: $primary 20%; }
+    MorphologyDemo #morph-buttons { height: auto; padding: 0 1; }
     MorphologyDemo #morph-buttons Button { margin-right: 1; }
     MorphologyDemo #morph-notice { color: $warning; height: auto; }
     MorphologyDemo #morph-legend { height: auto; }
@@ -81,11 +83,13 @@ class MorphologyDemo(LessonDemo):
         self._compare_timer = None
 
     def compose(self) -> ComposeResult:
-        yield Input(self.sentence, placeholder="文を入力すると、すぐに解析します", id="morph-input", compact=True)
+        with Horizontal(id="morph-input-row"):
+            yield Label("文 ", id="morph-input-label")
+            yield Input(self.sentence, placeholder="文を入力すると、すぐに解析します", id="morph-input", compact=True)
         with Horizontal(id="morph-buttons"):
-            yield Button(f"例: {SUMOMO}", id="morph-sumomo", compact=True)
-            yield Button("あなたの文に戻す", id="morph-mine", compact=True)
-            yield Button("この文をあなたの文にする", id="morph-keep", compact=True)
+            yield Button("すもも…の例", id="morph-sumomo", compact=True, tooltip=SUMOMO)
+            yield Button("元に戻す", id="morph-mine", compact=True, tooltip="あなたの文に戻す")
+            yield Button("あなたの文にする", id="morph-keep", compact=True, tooltip="この文を、すべてのレッスンで使う「あなたの文」にする")
         yield Static(id="morph-notice")
         with TabbedContent(id="morph-tabs"):
             with TabPane("解析表", id="morph-table"):
@@ -118,7 +122,9 @@ class MorphologyDemo(LessonDemo):
         notices = list(a.notices)
         if not a.tokens:
             notices.append("文が空です。何か入力してください。")
-        self.query_one("#morph-notice", Static).update(Text("\n".join(notices)))
+        notice = self.query_one("#morph-notice", Static)
+        notice.update(Text("\n".join(notices)))
+        notice.display = bool(notices)
         self.query_one("#morph-legend", Static).update(legend([t.pos_major for t in a.tokens]) if a.tokens else "")
         self._compare_stale = self._onehot_stale = True
         self._refresh_visible_panel()

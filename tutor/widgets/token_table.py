@@ -19,7 +19,7 @@ class TokenTable(DataTable):
     COLUMNS = ("表層形", "品詞", "原形", "読み")
 
     def on_mount(self) -> None:
-        self.cursor_type = "row"
+        self.cursor_type = "none"  # the colours are the point; a cursor bar would hide them
         self.zebra_stripes = True
         self.add_columns(*self.COLUMNS)
 
