@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Markdown, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Markdown, OptionList, Static, TabbedContent, TabPane
 
 from .core.device import CHOICES as DEVICE_CHOICES
 from .core.device import DeviceChoice, resolve
@@ -39,19 +39,23 @@ class TutorApp(App[int]):
     TITLE = "日本語NLPチューター"
     ENABLE_COMMAND_PALETTE = True
 
+    #: Footer labels are short; the tooltip is the full description shown by the help screen.
     BINDINGS = [
-        Binding("n", "next_lesson", "次へ", id="lesson.next"),
-        Binding("p", "previous_lesson", "前へ", id="lesson.previous"),
-        Binding("1", "show_tab('prose')", "説明", id="tab.prose"),
-        Binding("2", "show_tab('demo')", "実験", id="tab.demo"),
-        Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz"),
-        Binding("s", "set_sentence", "あなたの文", id="sentence.set"),
-        Binding("d", "cycle_device", "デバイス", id="device.cycle"),
-        Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False),
-        Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", show=False),
-        Binding("question_mark,f1", "help", "ヘルプ", id="help.show", key_display="?"),
-        Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False),
-        Binding("q", "quit", "終了", id="app.quit"),
+        Binding("n", "next_lesson", "次へ", id="lesson.next", tooltip="次のレッスンへ"),
+        Binding("p", "previous_lesson", "前へ", id="lesson.previous", tooltip="前のレッスンへ"),
+        Binding("1", "show_tab('prose')", "説明", id="tab.prose", tooltip="説明タブ（レッスンの本文）"),
+        Binding("2", "show_tab('demo')", "実験", id="tab.demo", tooltip="実験タブ（モデルを動かすデモ）"),
+        Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）"),
+        Binding("s", "set_sentence", "あなたの文", id="sentence.set", tooltip="あなたの文を入力する / サンプルから選ぶ"),
+        Binding("d", "cycle_device", "デバイス", id="device.cycle", tooltip="デバイスを auto / cpu / cuda と切り替える"),
+        Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False, tooltip="ダーク / ライトのテーマを切り替える"),
+        Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", show=False, tooltip="レッスン一覧の表示 / 非表示"),
+        Binding("question_mark,f1", "help", "ヘルプ", id="help.show", key_display="?", tooltip="このキー一覧を表示する"),
+        Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False,
+                tooltip="コマンドパレット（レッスンへ移動、デバイス、サンプル文など）"),
+        Binding("q", "quit", "終了", id="app.quit", tooltip="終了する（進捗は自動で保存済み）"),
+        Binding("escape", "leave_input", "入力から抜ける", id="focus.leave", show=False,
+                tooltip="入力欄から抜ける（その後で n や q などのキーが使えます）"),
     ]
 
     class DeviceResolved(Message):
@@ -192,6 +196,11 @@ class TutorApp(App[int]):
     def _lesson_picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.open_lesson(event.option.id, "prose")
+
+    def action_leave_input(self) -> None:
+        """Esc: hand the keys back to the app, so n / p / q work again after typing."""
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
 
     def action_toggle_lessons(self) -> None:
         self.query_one(LessonList).toggle_class("-hidden")

@@ -13,9 +13,8 @@ from textual.widgets import Static
 #: Keys that widgets handle themselves, listed so the help is complete.
 WIDGET_KEYS = [
     ("Tab / Shift+Tab", "フォーカスを次 / 前の部品へ"),
-    ("Esc", "入力欄から抜ける（その後で n や q などのキーが使えます）"),
     ("上下キー / Enter", "一覧やクイズの選択肢を選ぶ"),
-    ("ctrl+q", "どこからでも終了"),
+    ("^q", "どこからでも終了（入力中でも）"),
 ]
 
 
@@ -27,7 +26,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: auto; max-width: 90%; height: auto; max-height: 90%;
+        width: 90%; max-width: 84; height: 90%; max-height: 26;
         border: thick $accent; background: $surface; padding: 0 1;
     }
     """
@@ -36,14 +35,20 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.bindings_list = bindings
 
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do): the app's bindings, then the keys widgets handle."""
+        rows = []
+        for b in self.bindings_list:
+            keys = " / ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in b.key.split(","))
+            rows.append((keys, b.tooltip or b.description))
+        return rows + WIDGET_KEYS
+
     def compose(self) -> ComposeResult:
         table = Table(title="キー操作", show_header=True, header_style="bold", box=None, padding=(0, 2))
         table.add_column("キー", no_wrap=True)
         table.add_column("操作")
-        for b in self.bindings_list:
-            keys = " / ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in b.key.split(","))
-            table.add_row(Text(keys, style="bold"), Text(b.description))
-        for key, what in WIDGET_KEYS:
+        for key, what in self.rows:
             table.add_row(Text(key, style="bold"), Text(what))
         note = Text("\nクイズは 80% 以上正解でレッスン完了。進捗は自動で保存されます。Esc で閉じます。", style="dim")
         with VerticalScroll():
