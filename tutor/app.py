@@ -23,8 +23,11 @@ from .screens.help import HelpScreen
 from .screens.registry import demo_class
 from .screens.sentence import SentenceScreen
 from .settings import THEMES, Paths, default_paths
+from .widgets import cjk_wrap
 from .widgets.lesson_list import LessonList
 from .widgets.quiz import QuizPanel
+
+cjk_wrap.install()
 
 TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz"}
 TAB_NAMES = {v: k for k, v in TAB_IDS.items()}

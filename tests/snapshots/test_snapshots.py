@@ -1,0 +1,52 @@
+"""SVG snapshots of L0 and L1 at fixed terminal sizes (textual is pinned: rendering is exact).
+
+Update after an intended change with `pytest tests/snapshots --snapshot-update`,
+then look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.app import build_app
+from tutor.core.device import resolve
+
+
+def cpu_only(requested: str):
+    return resolve(requested, cuda_name=lambda: None)
+
+
+@pytest.fixture
+def app(paths):
+    return build_app(paths=paths, resolve_device=cpu_only)
+
+
+async def settle(pilot) -> None:
+    """Let the device check, Markdown rendering and workers finish, so every run draws the same."""
+    await pilot.pause(0.5)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_l0_prose(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
+
+
+def test_l0_demo_small_terminal(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), press=["2"], run_before=settle)
+
+
+def test_l1_prose_large_terminal(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(200, 60), press=["n"], run_before=settle)
+
+
+def test_l1_analysis_table(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(100, 30), press=["n", "2"], run_before=settle)
+
+
+def test_l1_analysis_table_small_terminal(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), press=["n", "2"], run_before=settle)
+
+
+def test_l1_quiz_light_theme(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(100, 30), press=["t", "n", "3"], run_before=settle)

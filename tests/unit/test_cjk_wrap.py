@@ -1,0 +1,51 @@
+"""Japanese line breaking in Textual's wrapper (tutor.widgets.cjk_wrap)."""
+
+from __future__ import annotations
+
+import pytest
+from rich._wrap import divide_line
+from textual._wrap import compute_wrap_offsets
+
+from tutor.widgets import cjk_wrap
+
+WRAPPERS = {
+    "rich": lambda text, width: divide_line(text, width),
+    "textual": lambda text, width: compute_wrap_offsets(text, width, tab_size=4),
+}
+
+
+@pytest.fixture(params=sorted(WRAPPERS))
+def lines(request):
+    wrap = WRAPPERS[request.param]
+
+    def split(text: str, width: int) -> list[str]:
+        bounds = [0, *wrap(text, width), len(text)]
+        return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+    return split
+
+
+def test_japanese_breaks_between_characters_and_fills_each_line(lines) -> None:
+    assert cjk_wrap.install()
+    text = "コンピュータに日本語を扱わせるとき、最初にやるのは文を単語に分けることです。"
+    out = lines(text, 20)  # 10 wide characters per line
+    assert "".join(out) == text
+    assert all(len(l) <= 10 for l in out)
+    assert len(out[0]) >= 9  # filled, not left ragged
+
+
+def test_closing_punctuation_never_starts_a_line(lines) -> None:
+    cjk_wrap.install()
+    text = "あいうえおかきくけ、こさしすせそ。たちつてと"
+    for width in range(6, 30, 2):
+        for line in lines(text, width):
+            assert line[0] not in "、。", (width, line)
+
+
+def test_latin_words_still_break_at_spaces(lines) -> None:
+    cjk_wrap.install()
+    out = lines("MeCab と UniDic で解析する", 12)
+    assert "".join(out) == "MeCab と UniDic で解析する"
+    assert not any(l.startswith("Cab") or l.startswith("Dic") for l in out)
+    english = "the quick brown fox jumps over the lazy dog"
+    assert all(l.strip() in english.split() or " " in l.strip() for l in lines(english, 10))
