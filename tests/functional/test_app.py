@@ -22,8 +22,7 @@ def top(app, widget_id: str) -> str:
 
 
 def table_surfaces(app) -> list[str]:
-    table = app.query_one(TokenTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    return app.query_one(TokenTable).surfaces
 
 
 async def open_l1_demo(pilot) -> MorphologyDemo:
@@ -83,6 +82,11 @@ async def test_typing_japanese_updates_the_table(make_app) -> None:
         box.value = "すもももももももものうち"
         await pilot.pause()
         assert table_surfaces(app) == ["すもも", "も", "もも", "も", "もも", "の", "うち"]
+        box.value = "パンを食べた"
+        await pilot.pause()
+        table = app.query_one(TokenTable)
+        assert table.row_text(2) == ("食べ", "動詞-一般", "食べる", "タベ")
+        assert table.row_count == 4 and table.virtual_size.height == 5  # rows + header
 
 
 async def test_bad_input_in_the_app_is_shown_safely(make_app) -> None:

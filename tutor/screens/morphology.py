@@ -81,6 +81,7 @@ class MorphologyDemo(LessonDemo):
         self._compare_stale = True
         self._onehot_stale = True
         self._compare_timer = None
+        self._shown: dict[str, str] = {}  # selector -> plain text on screen
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="morph-input-row"):
@@ -122,12 +123,20 @@ class MorphologyDemo(LessonDemo):
         notices = list(a.notices)
         if not a.tokens:
             notices.append("文が空です。何か入力してください。")
-        notice = self.query_one("#morph-notice", Static)
-        notice.update(Text("\n".join(notices)))
-        notice.display = bool(notices)
-        self.query_one("#morph-legend", Static).update(legend([t.pos_major for t in a.tokens]) if a.tokens else "")
+        # Touch the small widgets only when their text changes: each update costs a relayout.
+        self._set_if_changed("#morph-notice", "\n".join(notices))
+        self._set_if_changed("#morph-legend", legend([t.pos_major for t in a.tokens]) if a.tokens else Text(""))
         self._compare_stale = self._onehot_stale = True
         self._refresh_visible_panel()
+
+    def _set_if_changed(self, selector: str, content: str | Text) -> None:
+        text = content if isinstance(content, Text) else Text(content)
+        if self._shown.get(selector) == text.plain:
+            return
+        self._shown[selector] = text.plain
+        widget = self.query_one(selector, Static)
+        widget.update(text)
+        widget.display = bool(text.plain)
 
     def _refresh_visible_panel(self) -> None:
         active = self.query_one("#morph-tabs", TabbedContent).active
