@@ -191,6 +191,11 @@ class TutorApp(App[int]):
     @on(TabbedContent.TabActivated, "#lesson-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = TAB_NAMES.get(event.pane.id or "")
+        # Keys should act on what the tab shows: the quiz's choices, the prose's scroll.
+        if tab == "quiz":
+            self.query_one(QuizPanel).focus_first()
+        elif tab == "prose":
+            self.query_one("#prose-scroll").focus()
         if tab and tab != self.progress.tab:
             self.progress.tab = tab
             self.save()
@@ -226,7 +231,7 @@ class TutorApp(App[int]):
     def on_quiz_panel_restarted(self, message: QuizPanel.Restarted) -> None:
         self.progress.restart_quiz(message.lesson_id)
         self.query_one(QuizPanel).refresh_quiz()
-        self.query_one(QuizPanel)._focus_choices()
+        self.query_one(QuizPanel).focus_first()
         self.save()
 
     # -- your sentence ------------------------------------------------------------------------

@@ -149,3 +149,25 @@ def test_python_dash_m_and_broken_pipe() -> None:
     )
     assert proc.stdout.split() == ["表層形", "品詞", "原形", "読み"]
     assert "Traceback" not in proc.stderr
+
+
+def test_reset_progress_clears_progress_then_starts_the_app(capsys, paths, monkeypatch) -> None:
+    from tutor import app as app_module
+    from tutor.curriculum.progress import Progress, ProgressStore, Settings
+
+    store = ProgressStore(paths.progress_file, paths.settings_file)
+    store.save_progress(Progress(lesson="L1", sentence="猫"))
+    store.save_settings(Settings(device="cpu"))
+    started = []
+
+    class FakeApp:
+        return_code = 0
+
+        def run(self):
+            started.append(True)
+
+    monkeypatch.setattr(app_module, "build_app", lambda paths, device: FakeApp())
+    code, _, err = run(capsys, ["--reset-progress"], paths)
+    assert code == 0 and started == [True]
+    assert not paths.progress_file.exists() and paths.settings_file.exists()
+    assert "進捗を消去しました" in err

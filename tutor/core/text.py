@@ -112,11 +112,17 @@ def clean(text: str, max_chars: int = MAX_CHARS) -> Cleaned:
     NFKC, which can itself produce spaces (U+3000) and, rarely, longer text.
     """
     original_length = len(text)
+    # Bound the work for a huge paste: no more than this much of it can survive the cap
+    # unless most of it is control characters or spaces, and then cutting it is right too.
+    window = 4 * max_chars + 16
+    cut_early = original_length > window
+    if cut_early:
+        text = text[:window]
     text, removed = _clean_chars(text)
     text = unicodedata.normalize("NFKC", text)
     text, removed_after = _clean_chars(text)
-    truncated = len(text) > max_chars
-    if truncated:
+    truncated = cut_early or len(text) > max_chars
+    if len(text) > max_chars:
         text = text[:max_chars].rstrip(" ")
     return Cleaned(text, truncated, original_length, removed + removed_after)
 

@@ -32,10 +32,10 @@ class SentenceScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     SentenceScreen { align: center middle; }
     SentenceScreen > Vertical {
-        width: 90%; max-width: 90; height: auto; max-height: 90%;
+        width: 90%; max-width: 90; height: 90%; max-height: 30;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    SentenceScreen OptionList { height: auto; max-height: 12; }
+    SentenceScreen OptionList { height: 1fr; }
     SentenceScreen #sentence-error { color: $error; height: auto; }
     SentenceScreen Horizontal { height: auto; align-horizontal: right; }
     SentenceScreen Horizontal Button { margin-left: 1; }
@@ -50,7 +50,7 @@ class SentenceScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(Text("あなたの文", style="bold"))
             yield Static(Text("どのレッスンもこの文から始まります。入力して Enter、またはサンプルから選んでください。", style="dim"))
-            yield Input(self.current, placeholder="例: 私は毎朝犬と公園を散歩します。", id="sentence-input")
+            yield Input(self.current, placeholder="文を入力して Enter", id="sentence-input")
             yield Static(id="sentence-error")
             yield Label("サンプル")
             yield OptionList(*sample_options(self.samples), id="sentence-samples")

@@ -89,9 +89,9 @@ class QuizPanel(VerticalScroll):
 
         if self.feedback_for is not None:
             q = next(q for q in self.questions if q.id == self.feedback_for)
-            self._show_question(q, answered, total)
-            choices.disabled = True
             chosen = self.progress.answers.get(q.id, -1)
+            self._show_question(q, answered, total, chosen=chosen)
+            choices.disabled = True
             choices.highlighted = chosen if chosen >= 0 else None
             right = q.is_correct(chosen)
             msg = Text("正解です。" if right else "不正解です。", style="bold green" if right else "bold red")
@@ -136,7 +136,7 @@ class QuizPanel(VerticalScroll):
         next_button.display = False
         restart.display = False
 
-    def _show_question(self, q: Question, answered: int, total: int) -> None:
+    def _show_question(self, q: Question, answered: int, total: int, chosen: int | None = None) -> None:
         n = self.questions.index(q) + 1
         prompt = Text(f"問 {n}/{total}  ", style="bold")
         prompt.append(q.prompt)
@@ -144,7 +144,16 @@ class QuizPanel(VerticalScroll):
         choices = self.query_one("#quiz-choices", OptionList)
         choices.display = True
         choices.clear_options()
-        choices.add_options([Option(Text(f"{chr(ord('a') + i)}. {c.text}")) for i, c in enumerate(q.choices)])
+        options = []
+        for i, c in enumerate(q.choices):
+            text = Text(f"{chr(ord('a') + i)}. {c.text}")
+            if chosen is not None:  # answered: mark the right choice and the learner's, not by colour alone
+                if c.correct:
+                    text.append("  （正解）", style="bold green")
+                elif i == chosen:
+                    text.append("  （あなたの答え）", style="bold red")
+            options.append(Option(text))
+        choices.add_options(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -159,11 +168,14 @@ class QuizPanel(VerticalScroll):
         if event.button.id == "quiz-next":
             self.feedback_for = None
             self.refresh_quiz()
-            self._focus_choices()
+            self.focus_first()
         elif event.button.id == "quiz-restart" and self.lesson is not None:
             self.post_message(self.Restarted(self.lesson.id))
 
-    def _focus_choices(self) -> None:
-        choices = self.query_one("#quiz-choices", OptionList)
-        if choices.display:
-            choices.focus()
+    def focus_first(self) -> None:
+        """Focus what the learner acts on next: the choices, or the next / retry button."""
+        for selector in ("#quiz-choices", "#quiz-next", "#quiz-restart"):
+            widget = self.query_one(selector)
+            if widget.display and not widget.disabled:
+                widget.focus()
+                return
