@@ -193,9 +193,11 @@ class TutorApp(App[int]):
         tab = TAB_NAMES.get(event.pane.id or "")
         # Keys should act on what the tab shows: the quiz's choices, the prose's scroll.
         if tab == "quiz":
-            self.query_one(QuizPanel).focus_first()
+            for quiz in event.pane.query(QuizPanel):
+                quiz.focus_first()
         elif tab == "prose":
-            self.query_one("#prose-scroll").focus()
+            for scroll in event.pane.query("#prose-scroll"):
+                scroll.focus()
         if tab and tab != self.progress.tab:
             self.progress.tab = tab
             self.save()
