@@ -8,9 +8,10 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Footer, Input, Markdown, OptionList, Static, TabbedContent, TabPane
 
@@ -57,7 +58,7 @@ class TutorApp(App[int]):
         Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False,
                 tooltip="コマンドパレット（レッスンへ移動、デバイス、サンプル文など）"),
         Binding("q", "quit", "終了", id="app.quit", tooltip="終了する（進捗は自動で保存済み）"),
-        Binding("escape", "leave_input", "入力から抜ける", id="focus.leave", show=False,
+        Binding("escape", "leave_input", "入力を抜ける", id="focus.leave", key_display="Esc",
                 tooltip="入力欄から抜ける（その後で n や q などのキーが使えます）"),
     ]
 
@@ -157,7 +158,10 @@ class TutorApp(App[int]):
             self.query_one("#prose-scroll").scroll_home(animate=False)
             host = self.query_one("#demo-host")
             host.remove_children()
-            host.mount(demo_class(lesson.demo)(lesson, self.progress.sentence, self.device))
+            demo = demo_class(lesson.demo)(lesson, self.progress.sentence, self.device)
+            host.mount(demo)
+            if self.progress.tab == "demo":
+                self.call_after_refresh(demo.focus_default)
             try:
                 questions = lesson.quiz()
             except catalog.CurriculumError as exc:
@@ -198,6 +202,9 @@ class TutorApp(App[int]):
         elif tab == "prose":
             for scroll in event.pane.query("#prose-scroll"):
                 scroll.focus()
+        elif tab == "demo":
+            for demo in event.pane.query(LessonDemo):
+                demo.focus_default()
         if tab and tab != self.progress.tab:
             self.progress.tab = tab
             self.save()
@@ -206,6 +213,12 @@ class TutorApp(App[int]):
     def _lesson_picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.open_lesson(event.option.id, "prose")
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Show "Esc 入力を抜ける" in the footer only while an input box has the keys."""
+        if action == "leave_input":
+            return isinstance(self.focused, Input)
+        return True
 
     def action_leave_input(self) -> None:
         """Esc: hand the keys back to the app, so n / p / q work again after typing."""
@@ -259,6 +272,8 @@ class TutorApp(App[int]):
 
     # -- device -------------------------------------------------------------------------------
     def start_device_check(self, requested: str) -> None:
+        if not self._top("device").is_attached:
+            return  # the app is closing: the start-up timer can fire during shutdown
         self.requested_device = requested
         self.device = None
         self._show_device()
@@ -314,18 +329,25 @@ class TutorApp(App[int]):
         yield SystemCommand("終了", "チューターを終了する（進捗は保存済み）", self.exit)
 
     # -- top bar and saving ---------------------------------------------------------------------
+    def _top(self, name: str) -> Static:
+        """A top-bar cell; a detached stand-in while the app is closing (workers may still report)."""
+        try:
+            return self.query_one(f"#top-{name}", Static)
+        except (NoMatches, ScreenStackError):
+            return Static()
+
     def _show_lesson_label(self) -> None:
         lesson = self.lesson
         state = STATE_LABELS[self.progress.state(lesson.id)]
-        self.query_one("#top-lesson", Static).update(Text(f"{lesson.label}  {state}"))
+        self._top("lesson").update(Text(f"{lesson.label}  {state}"))
 
     def _show_sentence(self) -> None:
         text = Text("あなたの文: ", style="dim")
         text.append(self.progress.sentence)
-        self.query_one("#top-sentence", Static).update(text)
+        self._top("sentence").update(text)
 
     def _show_device(self) -> None:
-        widget = self.query_one("#top-device", Static)
+        widget = self._top("device")
         if self.device is None:
             widget.update(Text(f"デバイス: {self.requested_device}…"))
             widget.remove_class("-fallback")

@@ -220,6 +220,27 @@ async def test_your_sentence_is_set_shared_and_kept(make_app, paths) -> None:
         assert again.progress.sentence == "ねこがすき"
 
 
+async def test_each_tab_focuses_what_it_shows(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")  # L0: the samples list, so the lesson keys still work
+        await pilot.pause()
+        assert app.focused is app.query_one("#intro-samples", OptionList)
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.query_one("#lesson-tabs", TabbedContent).active == "tab-quiz"
+        assert app.focused is app.query_one("#quiz-choices", OptionList)
+        await pilot.press("n", "2")  # L1: the sentence box, ready for typing
+        await pilot.pause()
+        box = app.query_one(MorphologyDemo).query_one("#morph-input", Input)
+        assert app.focused is box
+        await pilot.press(*"いぬ")
+        assert box.value == "いぬ"  # focusing selected the old sentence; typing replaced it
+        await pilot.press("escape", "1")
+        await pilot.pause()
+        assert app.query_one("#lesson-tabs", TabbedContent).active == "tab-prose"
+
+
 async def test_picking_a_sample_in_l0(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

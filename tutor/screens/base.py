@@ -46,6 +46,9 @@ class LessonDemo(Widget):
         """The device models should run on changed (or was resolved after start-up)."""
         self.device = device
 
+    def focus_default(self) -> None:
+        """Focus what the learner most likely wants when the 実験 tab opens (nothing by default)."""
+
 
 class ComingSoon(LessonDemo):
     """準備中: says so plainly and lists what the demos will show."""

@@ -61,6 +61,10 @@ class IntroDemo(LessonDemo):
         requested = getattr(self.app, "requested_device", "auto")
         self.query_one("#intro-device", Static).update(device_text(self.device, requested))
 
+    def focus_default(self) -> None:
+        """The samples list: arrows and Enter pick one, and the lesson keys keep working."""
+        self.query_one("#intro-samples", OptionList).focus()
+
     def sentence_changed(self, sentence: str) -> None:
         super().sentence_changed(sentence)
         if self.is_mounted:

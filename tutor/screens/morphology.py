@@ -232,6 +232,10 @@ class MorphologyDemo(LessonDemo):
             else:
                 self.notify("文が空です。", severity="warning")
 
+    def focus_default(self) -> None:
+        """Typing is the point of this demo: the sentence box takes the keys (Esc gives them back)."""
+        self.query_one("#morph-input", Input).focus()
+
     def sentence_changed(self, sentence: str) -> None:
         super().sentence_changed(sentence)
         if self.is_mounted:

@@ -15,13 +15,8 @@ from ..curriculum.samples import Sample
 
 
 def sample_options(samples: tuple[Sample, ...]) -> list[Option]:
-    out = []
-    for s in samples:
-        prompt = Text(s.text)
-        if s.note:
-            prompt.append(f"  {s.note}", style="dim")
-        out.append(Option(prompt))
-    return out
+    """One option per sample sentence (plain Text: sample files are data, not markup)."""
+    return [Option(Text(s.text)) for s in samples]
 
 
 class SentenceScreen(ModalScreen[str | None]):
