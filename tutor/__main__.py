@@ -103,7 +103,7 @@ def cmd_data(args, paths: Paths) -> int:
     from .core import corpus
 
     if args.data_command == "path":
-        print(f"コーパスを探す場所（上から順に）:")
+        print("コーパスを探す場所（上から順に）:")
         for why, place in corpus.search_path(paths.corpus_dir):
             found = "見つかりました" if corpus.is_corpus_dir(place) else "なし"
             print(f"  {place}  [{why}] {found}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +17,7 @@ from textual.widgets import Footer, Input, Markdown, OptionList, Static, TabbedC
 from .core.device import CHOICES as DEVICE_CHOICES
 from .core.device import DeviceChoice, resolve
 from .curriculum import catalog, samples
-from .curriculum.progress import DONE, STATE_LABELS, TABS, Progress, ProgressStore, Settings
+from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
 from .screens.base import LessonDemo, SentenceChosen
 from .screens.help import HelpScreen
 from .screens.registry import demo_class

@@ -25,6 +25,15 @@ def table_surfaces(app) -> list[str]:
     return app.query_one(TokenTable).surfaces
 
 
+async def choose(pilot, quiz: QuizPanel, choice: int) -> None:
+    """Answer the quiz's current question with ``choice`` from the keyboard."""
+    choices = quiz.query_one("#quiz-choices", OptionList)
+    choices.focus()
+    choices.highlighted = choice
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def open_l1_demo(pilot) -> MorphologyDemo:
     await pilot.press("n", "2")
     await pilot.pause()
@@ -142,11 +151,7 @@ async def test_answering_the_quiz_completes_the_lesson_and_is_saved(make_app, pa
         quiz = app.query_one(QuizPanel)
         assert "80%" in str(quiz.query_one("#quiz-rule", Static).render())
         for q in quiz.questions:
-            choices = quiz.query_one("#quiz-choices", OptionList)
-            choices.focus()
-            choices.highlighted = q.answer
-            await pilot.press("enter")
-            await pilot.pause()
+            await choose(pilot, quiz, q.answer)
             assert "正解です" in str(quiz.query_one("#quiz-feedback", Static).render())
             await pilot.click("#quiz-next")
             await pilot.pause()
@@ -164,11 +169,7 @@ async def test_a_wrong_answer_shows_the_right_one_and_the_explanation(make_app) 
         await pilot.pause()
         quiz = app.query_one(QuizPanel)
         q = quiz.questions[0]
-        choices = quiz.query_one("#quiz-choices", OptionList)
-        choices.focus()
-        choices.highlighted = (q.answer + 1) % len(q.choices)
-        await pilot.press("enter")
-        await pilot.pause()
+        await choose(pilot, quiz, (q.answer + 1) % len(q.choices))
         feedback = str(quiz.query_one("#quiz-feedback", Static).render())
         assert "不正解" in feedback and q.choices[q.answer].text in feedback
         assert q.explanation[:15] in feedback.replace("\n", "")
@@ -180,11 +181,7 @@ async def test_restart_resumes_at_lesson_tab_and_quiz_question(make_app) -> None
         await pilot.press("n", "3")
         await pilot.pause()
         quiz = app.query_one(QuizPanel)
-        choices = quiz.query_one("#quiz-choices", OptionList)
-        choices.focus()
-        choices.highlighted = quiz.questions[0].answer
-        await pilot.press("enter")
-        await pilot.pause()
+        await choose(pilot, quiz, quiz.questions[0].answer)
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
