@@ -41,6 +41,9 @@ class TutorApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "日本語NLPチューター"
     ENABLE_COMMAND_PALETTE = True
+    #: Focus is set by the tab on show (see _focus_tab); every focus change restyles the
+    #: whole DOM (:focus-within), so start-up should make exactly one.
+    AUTO_FOCUS = None
 
     #: Footer labels are short; the tooltip is the full description shown by the help screen.
     BINDINGS = [
@@ -85,6 +88,7 @@ class TutorApp(App[int]):
         self._resolve_device = resolve_device
         self.theme = THEMES.get(self.settings.theme, THEMES["dark"])
         self._lesson_id: str | None = None
+        self._started = False  # on_mount has run
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -115,6 +119,7 @@ class TutorApp(App[int]):
         self.open_lesson(self.progress.lesson, self.progress.tab)
         for notice in self.store.notices:
             self.notify(notice, title="進捗ファイル", severity="warning", timeout=12)
+        self._started = True
         # torch is imported only after the first frame, off the UI thread.
         self.call_after_refresh(lambda: self.set_timer(0.3, lambda: self.start_device_check(self.requested_device)))
 
@@ -159,7 +164,7 @@ class TutorApp(App[int]):
             host.remove_children()
             demo = demo_class(lesson.demo)(lesson, self.progress.sentence, self.device)
             host.mount(demo)
-            if self.progress.tab == "demo":
+            if self._started and self.progress.tab == "demo":
                 self.call_after_refresh(demo.focus_default)
             try:
                 questions = lesson.quiz()
@@ -193,20 +198,26 @@ class TutorApp(App[int]):
 
     @on(TabbedContent.TabActivated, "#lesson-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id != event.tabbed_content.active:
+            return  # stale: the tab shown at compose time, already replaced by the resumed one
         tab = TAB_NAMES.get(event.pane.id or "")
-        # Keys should act on what the tab shows: the quiz's choices, the prose's scroll.
-        if tab == "quiz":
-            for quiz in event.pane.query(QuizPanel):
-                quiz.focus_first()
-        elif tab == "prose":
-            for scroll in event.pane.query("#prose-scroll"):
-                scroll.focus()
-        elif tab == "demo":
-            for demo in event.pane.query(LessonDemo):
-                demo.focus_default()
+        self._focus_tab(tab)
         if tab and tab != self.progress.tab:
             self.progress.tab = tab
             self.save()
+
+    def _focus_tab(self, tab: str | None) -> None:
+        """Keys should act on what the tab shows: the prose's scroll, the demo's control, the quiz's choices."""
+        pane = self.query_one(f"#{TAB_IDS.get(tab or '', 'tab-prose')}", TabPane)
+        if tab == "quiz":
+            for quiz in pane.query(QuizPanel):
+                quiz.focus_first()
+        elif tab == "demo":
+            for demo in pane.query(LessonDemo):
+                demo.focus_default()
+        else:
+            for scroll in pane.query("#prose-scroll"):
+                scroll.focus()
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _lesson_picked(self, event: OptionList.OptionSelected) -> None:

@@ -98,6 +98,14 @@ def test_the_validator_catches_broken_quizzes(lesson_copy: Path, broken: str, ex
     assert any(expected in p for p in report.problems), report.problems
 
 
+def test_code_blocks_must_name_a_language(lesson_copy: Path) -> None:
+    prose = lesson_copy / "02-word2vec" / "lesson.md"
+    prose.write_text("# L2\n\n```\nking - man + woman\n```\n\n```text\nok\n```\n", encoding="utf-8")
+    problems = validate(lesson_copy).problems
+    assert [p for p in problems if "コードブロック" in p] == [p for p in problems if p.startswith(f"{prose}:3:")]
+    assert len([p for p in problems if "コードブロック" in p]) == 1
+
+
 def test_a_missing_lesson_folder_is_a_problem(lesson_copy: Path) -> None:
     shutil.rmtree(lesson_copy / "03-rnn-seq2seq")
     assert any("フォルダ" in p for p in validate(lesson_copy).problems)

@@ -39,6 +39,21 @@ class Report:
         return "\n".join(lines)
 
 
+def bare_fences(markdown: str) -> list[int]:
+    """Line numbers of code blocks opened without a language.
+
+    Textual's Markdown guesses the language of such a block with pygments,
+    which cost L1 about a quarter of a second at start-up.
+    """
+    bare, inside = [], False
+    for n, line in enumerate(markdown.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            if not inside and line.strip() == "```":
+                bare.append(n)
+            inside = not inside
+    return bare
+
+
 def validate(lessons_dir: Path) -> Report:
     report = Report()
     try:
@@ -67,6 +82,11 @@ def validate(lessons_dir: Path) -> Report:
             prose = lesson.prose()
             if not prose.strip():
                 report.problems.append(f"{lesson.prose_path}: 空です")
+            for line_no in bare_fences(prose):
+                report.problems.append(
+                    f"{lesson.prose_path}:{line_no}: コードブロックに言語を書いてください（例: ```text）。"
+                    "書かないと表示のたびに言語の推測が走り、起動が遅くなります"
+                )
         except CurriculumError as exc:
             report.problems.append(str(exc))
         if lesson.ready and not lesson.quiz_path.exists():

@@ -23,6 +23,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q,f1", "close", "閉じる", id="help.close"),
     ]
 
+    AUTO_FOCUS = "VerticalScroll"  # arrow keys scroll the list
+
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {

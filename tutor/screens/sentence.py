@@ -23,6 +23,7 @@ class SentenceScreen(ModalScreen[str | None]):
     """Dismisses with the cleaned sentence, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "キャンセル", id="sentence.cancel")]
+    AUTO_FOCUS = "#sentence-input"
 
     DEFAULT_CSS = """
     SentenceScreen { align: center middle; }
