@@ -31,6 +31,8 @@ cjk_wrap.install()
 
 TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz"}
 TAB_NAMES = {v: k for k, v in TAB_IDS.items()}
+#: Seconds after the first frame before the device check imports torch.
+DEVICE_CHECK_DELAY = 1.5
 #: Below this width the lesson list narrows and the prose margins shrink.
 NARROW_WIDTH = 100
 
@@ -60,6 +62,14 @@ class TutorApp(App[int]):
         Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False,
                 tooltip="コマンドパレット（レッスンへ移動、デバイス、サンプル文など）"),
         Binding("q", "quit", "終了", id="app.quit", tooltip="終了する（進捗は自動で保存済み）"),
+        # The prose is read with nothing focused (focusing its scroll restyles every block of the
+        # lesson, ~0.1 s), so the app scrolls it; listed in the help under WIDGET_KEYS.
+        Binding("up", "prose('scroll_up')", show=False),
+        Binding("down", "prose('scroll_down')", show=False),
+        Binding("pageup", "prose('page_up')", show=False),
+        Binding("pagedown,space", "prose('page_down')", show=False),
+        Binding("home", "prose('scroll_home')", show=False),
+        Binding("end", "prose('scroll_end')", show=False),
         Binding("escape", "leave_input", "入力を抜ける", id="focus.leave", key_display="Esc",
                 tooltip="入力欄から抜ける（その後で n や q などのキーが使えます）"),
     ]
@@ -70,7 +80,9 @@ class TutorApp(App[int]):
             self.choice = choice
             self.requested = requested
 
-    def __init__(self, paths: Paths, device: str | None = None, resolve_device=resolve) -> None:
+    def __init__(
+        self, paths: Paths, device: str | None = None, resolve_device=resolve, device_check_delay: float = DEVICE_CHECK_DELAY
+    ) -> None:
         super().__init__()
         self.paths = paths
         self.store = ProgressStore(paths.progress_file, paths.settings_file)
@@ -86,6 +98,7 @@ class TutorApp(App[int]):
         self.requested_device = device or self.settings.device
         self.device: DeviceChoice | None = None
         self._resolve_device = resolve_device
+        self._device_check_delay = device_check_delay
         self.theme = THEMES.get(self.settings.theme, THEMES["dark"])
         self._lesson_id: str | None = None
         self._started = False  # on_mount has run
@@ -120,8 +133,9 @@ class TutorApp(App[int]):
         for notice in self.store.notices:
             self.notify(notice, title="進捗ファイル", severity="warning", timeout=12)
         self._started = True
-        # torch is imported only after the first frame, off the UI thread.
-        self.call_after_refresh(lambda: self.set_timer(0.3, lambda: self.start_device_check(self.requested_device)))
+        # torch is imported only after the first screen has settled, off the UI thread: its
+        # import holds the GIL for most of a second and would slow the first lesson down.
+        self.call_after_refresh(lambda: self.set_timer(self._device_check_delay, lambda: self.start_device_check(self.requested_device)))
 
     def _install_signal_handlers(self) -> None:
         """Textual does not restore the terminal on SIGTERM/SIGHUP: exit cleanly instead."""
@@ -216,8 +230,7 @@ class TutorApp(App[int]):
             for demo in pane.query(LessonDemo):
                 demo.focus_default()
         else:
-            for scroll in pane.query("#prose-scroll"):
-                scroll.focus()
+            self.set_focus(None)  # the app's arrow / page keys scroll the prose
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _lesson_picked(self, event: OptionList.OptionSelected) -> None:
@@ -228,7 +241,13 @@ class TutorApp(App[int]):
         """Show "Esc 入力を抜ける" in the footer only while an input box has the keys."""
         if action == "leave_input":
             return isinstance(self.focused, Input)
+        if action == "prose":
+            return self.progress.tab == "prose"
         return True
+
+    def action_prose(self, method: str) -> None:
+        """Scroll the 説明 tab from the keyboard."""
+        getattr(self.query_one("#prose-scroll", VerticalScroll), f"action_{method}")()
 
     def action_leave_input(self) -> None:
         """Esc: hand the keys back to the app, so n / p / q work again after typing."""
@@ -323,7 +342,7 @@ class TutorApp(App[int]):
             self.store.save_settings(self.settings)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(list(self.BINDINGS)))
+        self.push_screen(HelpScreen([b for b in self.BINDINGS if b.tooltip]))
 
     def get_system_commands(self, screen):
         for lesson in self.curriculum:

@@ -16,6 +16,6 @@ def cpu_only(requested: str):
 @pytest.fixture
 def make_app(paths):
     def make(device: str | None = None):
-        return build_app(paths=paths, device=device, resolve_device=cpu_only)
+        return build_app(paths=paths, device=device, resolve_device=cpu_only, device_check_delay=0.1)
 
     return make

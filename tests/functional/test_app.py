@@ -217,6 +217,21 @@ async def test_your_sentence_is_set_shared_and_kept(make_app, paths) -> None:
         assert again.progress.sentence == "ねこがすき"
 
 
+async def test_prose_scrolls_from_the_keyboard(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        scroll = app.query_one("#prose-scroll")
+        assert scroll.scroll_y == 0 and scroll.max_scroll_y > 20
+        await pilot.press("pagedown", "down")
+        await pilot.pause(0.3)
+        assert scroll.scroll_y > 10
+        await pilot.press("home")
+        await pilot.pause(0.3)
+        assert scroll.scroll_y == 0
+
+
 async def test_each_tab_focuses_what_it_shows(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -294,7 +309,8 @@ async def test_help_lists_every_binding(make_app) -> None:
         assert isinstance(app.screen, HelpScreen)
         rows = dict((what, keys) for keys, what in app.screen.rows)
         for binding in app.BINDINGS:
-            assert binding.tooltip in rows
+            assert binding.tooltip in rows or not binding.show  # the prose scroll keys are one row
+        assert "説明を読み進める" in rows
         assert rows["次のレッスンへ"] == "n" and rows["このキー一覧を表示する"].startswith("?")
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -18,7 +18,7 @@ def cpu_only(requested: str):
 
 @pytest.fixture
 def app(paths):
-    return build_app(paths=paths, resolve_device=cpu_only)
+    return build_app(paths=paths, resolve_device=cpu_only, device_check_delay=0.1)
 
 
 async def settle(pilot) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 #: Keys that widgets handle themselves, listed so the help is complete.
 WIDGET_KEYS = [
     ("Tab / Shift+Tab", "フォーカスを次 / 前の部品へ"),
+    ("上下キー / PgUp / PgDn / Space", "説明を読み進める"),
     ("上下キー / Enter", "一覧やクイズの選択肢を選ぶ"),
     ("^q", "どこからでも終了（入力中でも）"),
 ]
