@@ -13,7 +13,7 @@ from ..curriculum.progress import DONE, IN_PROGRESS, STATE_LABELS
 
 def lesson_prompt(lesson: Lesson, state: str) -> Text:
     """Two lines: the lesson's label, then its state (and 準備中 while its demos are not built)."""
-    text = Text(lesson.label, style="bold")
+    text = Text(lesson.label, style="bold", no_wrap=True, overflow="ellipsis")
     text.append("\n  ")
     style = {DONE: "green", IN_PROGRESS: "yellow"}.get(state, "dim")
     text.append(STATE_LABELS[state], style=style)

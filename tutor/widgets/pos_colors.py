@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from rich.text import Text
 
-#: UniDic's top-level parts of speech. The colours read on dark and light themes alike.
+#: UniDic's top-level parts of speech. Mid-tone colours, chosen to read on the dark and the light theme.
 POS_STYLES: dict[str, str] = {
-    "名詞": "bold #4ea1ff",
-    "代名詞": "#4ea1ff",
-    "動詞": "bold #3fbf5f",
-    "形容詞": "bold #e5a50a",
-    "形状詞": "#e5a50a",
-    "副詞": "#c061cb",
-    "助詞": "#8f8f8f",
-    "助動詞": "#2ec4b6",
-    "接頭辞": "#e66100",
-    "接尾辞": "#e66100",
-    "連体詞": "#c061cb",
-    "接続詞": "#c061cb",
-    "感動詞": "#f66151",
+    "名詞": "bold #3b8eea",
+    "代名詞": "#3b8eea",
+    "動詞": "bold #2ea043",
+    "形容詞": "bold #c98a00",
+    "形状詞": "#c98a00",
+    "副詞": "#a855b8",
+    "助詞": "#808080",
+    "助動詞": "#16a394",
+    "接頭辞": "#d35400",
+    "接尾辞": "#d35400",
+    "連体詞": "#a855b8",
+    "接続詞": "#a855b8",
+    "感動詞": "#e04a3f",
     "補助記号": "dim",
     "記号": "dim",
     "空白": "dim",
