@@ -71,11 +71,27 @@ def test_compare_cleans_input_and_survives_bad_text() -> None:
         assert "".join(r.tokens) == text
 
 
+def test_janome_loads_its_dictionary_once_not_once_per_thread() -> None:
+    import threading
+
+    loads = []
+
+    def run() -> None:
+        _, results = analyzers.compare("猫が好き", sudachi=False)
+        loads.append(next(r for r in results if r.analyzer.startswith("Janome")).load_seconds)
+
+    for _ in range(3):
+        t = threading.Thread(target=run)
+        t.start()
+        t.join()
+    assert loads[1:] == [0.0, 0.0]
+
+
 def test_a_missing_analyzer_is_reported_not_raised(monkeypatch) -> None:
     def boom():
         raise ImportError("no", name="sudachipy")
 
-    monkeypatch.setattr(analyzers, "_sudachi", analyzers._Lazy(boom))
+    monkeypatch.setattr(analyzers, "_sudachi", analyzers._Shared(boom))
     _, results = analyzers.compare("猫", sudachi=True)
     sudachi = [r for r in results if r.analyzer.startswith("Sudachi")]
     assert len(sudachi) == 3 and all("未インストール" in r.error for r in sudachi)

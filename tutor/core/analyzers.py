@@ -49,22 +49,26 @@ def boundary_diff(text: str, results: list[Segmentation]) -> list[list[bool]]:
     return out
 
 
-class _Lazy:
-    """A thread-local analyzer built on first use, remembering how long loading took."""
+class _Shared:
+    """One analyzer for the whole process, built on first use, used under a lock.
+
+    Not one per thread: the app's thread workers are new threads each time,
+    and a per-thread instance reloaded Janome's dictionary on every comparison.
+    The lock also covers analyzers that do not promise thread safety.
+    """
 
     def __init__(self, factory):
         self._factory = factory
-        self._local = threading.local()
+        self._inst = None
+        self.lock = threading.Lock()
 
     def get(self):
-        inst = getattr(self._local, "inst", None)
-        load = 0.0
-        if inst is None:
-            t0 = time.perf_counter()
-            inst = self._factory()
-            load = time.perf_counter() - t0
-            self._local.inst = inst
-        return inst, load
+        """(analyzer, seconds spent loading it now); call with ``lock`` held."""
+        if self._inst is not None:
+            return self._inst, 0.0
+        t0 = time.perf_counter()
+        self._inst = self._factory()
+        return self._inst, time.perf_counter() - t0
 
 
 def _janome_factory():
@@ -79,8 +83,8 @@ def _sudachi_factory():
     return dictionary.Dictionary().create()
 
 
-_janome = _Lazy(_janome_factory)
-_sudachi = _Lazy(_sudachi_factory)
+_janome = _Shared(_janome_factory)
+_sudachi = _Shared(_sudachi_factory)
 
 
 def _timed(name: str, fn) -> Segmentation:
@@ -102,17 +106,19 @@ def _mecab(text: str):
 
 
 def _janome_run(text: str):
-    tok, load = _janome.get()
-    return [t for t in tok.tokenize(text) if not t.isspace()], load
+    with _janome.lock:
+        tok, load = _janome.get()
+        return [t for t in tok.tokenize(text) if not t.isspace()], load
 
 
 def _sudachi_run(mode: str):
     def run(text: str):
         from sudachipy import tokenizer
 
-        tok, load = _sudachi.get()
-        m = getattr(tokenizer.Tokenizer.SplitMode, mode)
-        return [t.surface() for t in tok.tokenize(text, m) if not t.surface().isspace()], load
+        with _sudachi.lock:
+            tok, load = _sudachi.get()
+            m = getattr(tokenizer.Tokenizer.SplitMode, mode)
+            return [t.surface() for t in tok.tokenize(text, m) if not t.surface().isspace()], load
 
     return run
 
