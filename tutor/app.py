@@ -100,7 +100,7 @@ class TutorApp(App[int]):
         self._resolve_device = resolve_device
         self._device_check_delay = device_check_delay
         self.theme = THEMES.get(self.settings.theme, THEMES["dark"])
-        self._lesson_id: str | None = None
+        self._shown_lesson: str | None = None  # the lesson whose prose, demo and quiz are mounted
         self._started = False  # on_mount has run
 
     # -- layout ---------------------------------------------------------------------------
@@ -157,21 +157,21 @@ class TutorApp(App[int]):
     # -- lessons ------------------------------------------------------------------------------
     @property
     def lesson(self) -> catalog.Lesson:
-        return self.curriculum.get(self._lesson_id or self.progress.lesson) or self.curriculum.lessons[0]
+        return self.curriculum.get(self.progress.lesson) or self.curriculum.lessons[0]
 
     def open_lesson(self, lesson_id: str, tab: str | None = None) -> None:
         """Show a lesson: prose, demo and quiz; remember it as where the learner is."""
         lesson = self.curriculum.get(lesson_id)
         if lesson is None:
             return
-        changed = lesson_id != self._lesson_id
-        self._lesson_id = lesson_id
+        changed = lesson_id != self._shown_lesson
+        self._shown_lesson = lesson_id
         self.progress.visit(lesson_id, tab)
         if changed:
             try:
                 prose = lesson.prose()
             except catalog.CurriculumError as exc:
-                prose = f"# {lesson.label}\n\nこのレッスンの説明を読めませんでした。\n\n```\n{exc}\n```"
+                prose = f"# {lesson.label}\n\nこのレッスンの説明を読めませんでした。\n\n```text\n{exc}\n```"
             self.query_one("#prose", Markdown).update(prose)
             self.query_one("#prose-scroll").scroll_home(animate=False)
             host = self.query_one("#demo-host")
@@ -186,11 +186,9 @@ class TutorApp(App[int]):
                 questions = ()
                 self.notify(str(exc), title="クイズを読めません", severity="error")
             self.query_one(QuizPanel).set_lesson(lesson, questions, self.progress.of(lesson_id))
-            lesson_list = self.query_one(LessonList)
-            lesson_list.highlighted = self.curriculum.index(lesson_id)
-            lesson_list.update_state(lesson, self.progress.state(lesson_id))
+            self.query_one(LessonList).highlighted = self.curriculum.index(lesson_id)
         self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS.get(self.progress.tab, "tab-prose")
-        self._show_lesson_label()
+        self._show_state(lesson)
         self.save()
 
     def action_next_lesson(self) -> None:
@@ -266,16 +264,16 @@ class TutorApp(App[int]):
         was_done = self.progress.state(lesson.id) == DONE
         self.progress.answer(lesson.id, quiz.questions, message.question_id, message.choice)
         quiz.refresh_quiz()
-        self.query_one(LessonList).update_state(lesson, self.progress.state(lesson.id))
-        self._show_lesson_label()
+        self._show_state(lesson)
         self.save()
         if not was_done and self.progress.state(lesson.id) == DONE:
             self.notify(f"{lesson.label} を完了しました。n キーで次のレッスンへ進めます。", title="合格", timeout=8)
 
     def on_quiz_panel_restarted(self, message: QuizPanel.Restarted) -> None:
         self.progress.restart_quiz(message.lesson_id)
-        self.query_one(QuizPanel).refresh_quiz()
-        self.query_one(QuizPanel).focus_first()
+        quiz = self.query_one(QuizPanel)
+        quiz.refresh_quiz()
+        quiz.focus_first()
         self.save()
 
     # -- your sentence ------------------------------------------------------------------------
@@ -336,7 +334,7 @@ class TutorApp(App[int]):
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
 
     def _theme_changed(self, theme) -> None:
-        name = "light" if getattr(theme, "dark", True) is False else "dark"
+        name = "dark" if theme.dark else "light"
         if name != self.settings.theme:
             self.settings.theme = name
             self.store.save_settings(self.settings)
@@ -365,10 +363,11 @@ class TutorApp(App[int]):
         except (NoMatches, ScreenStackError):
             return Static()
 
-    def _show_lesson_label(self) -> None:
-        lesson = self.lesson
-        state = STATE_LABELS[self.progress.state(lesson.id)]
-        self._top("lesson").update(Text(f"{lesson.label}  {state}"))
+    def _show_state(self, lesson: catalog.Lesson) -> None:
+        """The lesson's state, in the top bar and in the lesson list."""
+        state = self.progress.state(lesson.id)
+        self._top("lesson").update(Text(f"{lesson.label}  {STATE_LABELS[state]}"))
+        self.query_one(LessonList).update_state(lesson, state)
 
     def _show_sentence(self) -> None:
         text = Text("あなたの文: ", style="dim")

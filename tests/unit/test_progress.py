@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tutor.curriculum import catalog
-from tutor.curriculum.progress import DONE, IN_PROGRESS, NOT_STARTED, Progress, ProgressStore, Settings, quiz_passed
+from tutor.curriculum.progress import DONE, IN_PROGRESS, NOT_STARTED, Progress, ProgressStore, Settings, questions_needed, quiz_passed
 from tutor.curriculum.store import write_atomic
 from tutor.settings import PROJECT_ROOT
 
@@ -97,6 +97,7 @@ def test_reset_removes_progress_but_keeps_settings(store: ProgressStore) -> None
 def test_pass_rule_is_eighty_percent() -> None:
     assert quiz_passed(4, 5) and quiz_passed(5, 6) and quiz_passed(8, 10)
     assert not quiz_passed(3, 5) and not quiz_passed(4, 6) and not quiz_passed(0, 0)
+    assert [questions_needed(n) for n in (1, 3, 5, 6, 10)] == [1, 3, 4, 5, 8]
 
 
 def test_answering_every_question_well_completes_the_lesson() -> None:

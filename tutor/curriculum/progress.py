@@ -8,6 +8,7 @@ read is moved aside as ``*.corrupt-<time>`` and the app starts fresh.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,9 +22,14 @@ STATE_LABELS = {NOT_STARTED: "未着手", IN_PROGRESS: "学習中", DONE: "完�
 TABS = ("prose", "demo", "quiz")
 
 
+def questions_needed(total: int) -> int:
+    """How many of ``total`` questions must be right to pass: 80 %, rounded up."""
+    return math.ceil(PASS_RATIO * total - 1e-9)
+
+
 def quiz_passed(correct: int, total: int) -> bool:
     """The pass rule: at least 80 % right in one pass through the quiz."""
-    return total > 0 and correct >= PASS_RATIO * total - 1e-9
+    return total > 0 and correct >= questions_needed(total)
 
 
 @dataclass

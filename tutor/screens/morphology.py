@@ -25,10 +25,10 @@ COMPARE_DEBOUNCE = 0.3
 
 def compare_text(text: str, results: list[analyzers.Segmentation]) -> Text:
     """Each analyzer's tokens separated by |, tokens whose boundaries differ in reverse video."""
-    diffs = analyzers.boundary_diff(text, results)
-    out = Text()
     if not text:
         return Text("文を入力すると、ここで解析器ごとの分かち書きを比べます。", style="dim")
+    diffs = analyzers.boundary_diff(text, results)
+    out = Text()
     n_diff = sum(sum(d) for d in diffs)
     for r, diff in zip(results, diffs):
         out.append(r.analyzer, style="bold")

@@ -10,7 +10,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..curriculum.catalog import PASS_RATIO, Lesson, Question
-from ..curriculum.progress import DONE, LessonProgress, quiz_passed
+from ..curriculum.progress import DONE, LessonProgress, questions_needed, quiz_passed
 
 
 class QuizPanel(VerticalScroll):
@@ -83,14 +83,13 @@ class QuizPanel(VerticalScroll):
                 w.display = False
             feedback.update("")
             return
-        need = -(-int(PASS_RATIO * total * 1000) // 1000)  # ceil without float noise
+        need = questions_needed(total)
         rule.update(Text(f"合格ライン: {total} 問中 {need} 問以上正解（{PASS_RATIO:.0%}）で、このレッスンは「完了」になります。"))
-        answered = len([q for q in self.questions if q.id in self.progress.answers])
 
         if self.feedback_for is not None:
             q = next(q for q in self.questions if q.id == self.feedback_for)
             chosen = self.progress.answers.get(q.id, -1)
-            self._show_question(q, answered, total, chosen=chosen)
+            self._show_question(q, total, chosen=chosen)
             choices.disabled = True
             choices.highlighted = chosen if chosen >= 0 else None
             right = q.is_correct(chosen)
@@ -129,14 +128,14 @@ class QuizPanel(VerticalScroll):
             restart.display = True
             return
 
-        self._show_question(q, answered, total)
+        self._show_question(q, total)
         choices.disabled = False
         choices.highlighted = 0
         feedback.update(Text("上下キーで選び Enter で回答します（クリックでも回答できます）。", style="dim"))
         next_button.display = False
         restart.display = False
 
-    def _show_question(self, q: Question, answered: int, total: int, chosen: int | None = None) -> None:
+    def _show_question(self, q: Question, total: int, chosen: int | None = None) -> None:
         n = self.questions.index(q) + 1
         prompt = Text(f"問 {n}/{total}  ", style="bold")
         prompt.append(q.prompt)

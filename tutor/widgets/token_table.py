@@ -86,9 +86,9 @@ class TokenTable(ScrollView, can_focus=True):
     # -- painting ---------------------------------------------------------------------------
     def _line(self, cells) -> list[Segment]:
         segments: list[Segment] = []
+        console = self.app.console
         for n, (cell, width) in enumerate(zip(cells, self._widths)):
             text = cell if isinstance(cell, Text) else Text(cell)
-            console = self.app.console
             # Text.render leaves out the Text's own (whole-cell) style; add it back as the base.
             segments.extend(Segment.apply_style(text.render(console), console.get_style(text.style) if text.style else None))
             pad = width - text.cell_len + (GAP if n < len(self._widths) - 1 else 0)
