@@ -44,32 +44,9 @@ def _usage(msg: str) -> int:
     return EXIT_USAGE
 
 
-def cmd_analyze(args) -> int:
-    from .cli_format import table
-    from .core.text import analyze
-
-    if args.text is not None and not args.text.strip():
-        return _usage("解析するテキストが空です。")
-    for n, text in enumerate(_inputs(args.text)):
-        result = analyze(text)
-        for notice in result.notices:
-            _err(notice)
-        if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False))
-            continue
-        if n:
-            print()
-        if not result.tokens:
-            print("（空の入力です）")
-            continue
-        rows = [[t.surface, "-".join(t.pos), t.lemma, t.reading or ("（未知語）" if t.unknown else "")] for t in result.tokens]
-        print(table(["表層形", "品詞", "原形", "読み"], rows))
-    return 0
-
-
-def cmd_onehot(args) -> int:
-    from .cli_format import table
-    from .core import onehot
+def _per_input(args, to_json, to_plain) -> int:
+    """The loop of the per-sentence commands: TEXT or each stdin line, cleaned and tokenized,
+    notices on stderr, then one JSON object per input or a readable table."""
     from .core.text import analyze
 
     if args.text is not None and not args.text.strip():
@@ -78,25 +55,43 @@ def cmd_onehot(args) -> int:
         result = analyze(text)
         for notice in result.notices:
             _err(notice)
-        surfaces = result.surfaces
-        oh = onehot.build(surfaces)
         if args.json:
-            print(json.dumps(oh.to_json(surfaces), ensure_ascii=False))
+            print(json.dumps(to_json(result), ensure_ascii=False))
             continue
         if n:
             print()
-        if not surfaces:
-            print("（空の入力です）")
-            continue
-        print(f"語彙数 (= ベクトルの次元): {oh.dim}")
-        print(table(["ID", "単語"], [[str(i), w] for i, w in enumerate(oh.vocab)]))
-        print()
-        m = oh.matrix()
-        print(table(["単語"] + [str(i) for i in range(oh.dim)], [[t] + [str(v) for v in row] for t, row in zip(surfaces, m)]))
-        if oh.dim > 1:
-            print()
-            print("異なる 2 語の距離はどれも √2 ≒ 1.414、コサイン類似度はどれも 0 です。")
+        print(to_plain(result) if result.tokens else "（空の入力です）")
     return 0
+
+
+def cmd_analyze(args) -> int:
+    from .cli_format import table
+
+    def plain(result) -> str:
+        rows = [[t.surface, "-".join(t.pos), t.lemma, t.reading or ("（未知語）" if t.unknown else "")] for t in result.tokens]
+        return table(["表層形", "品詞", "原形", "読み"], rows)
+
+    return _per_input(args, lambda result: result.to_json(), plain)
+
+
+def cmd_onehot(args) -> int:
+    from .cli_format import table
+    from .core import onehot
+
+    def plain(result) -> str:
+        surfaces = result.surfaces
+        oh = onehot.build(surfaces)
+        parts = [
+            f"語彙数 (= ベクトルの次元): {oh.dim}",
+            table(["ID", "単語"], [[str(i), w] for i, w in enumerate(oh.vocab)]),
+            "",
+            table(["単語"] + [str(i) for i in range(oh.dim)], [[t] + [str(v) for v in row] for t, row in zip(surfaces, oh.matrix())]),
+        ]
+        if oh.dim > 1:
+            parts += ["", "異なる 2 語の距離はどれも √2 ≒ 1.414、コサイン類似度はどれも 0 です。"]
+        return "\n".join(parts)
+
+    return _per_input(args, lambda result: onehot.build(result.surfaces).to_json(result.surfaces), plain)
 
 
 def cmd_data(args, paths: Paths) -> int:
