@@ -34,6 +34,12 @@ async def choose(pilot, quiz: QuizPanel, choice: int) -> None:
     await pilot.pause()
 
 
+async def open_l1_quiz(pilot) -> QuizPanel:
+    await pilot.press("n", "3")
+    await pilot.pause()
+    return pilot.app.query_one(QuizPanel)
+
+
 async def open_l1_demo(pilot) -> MorphologyDemo:
     await pilot.press("n", "2")
     await pilot.pause()
@@ -146,9 +152,7 @@ async def test_onehot_and_compare_panels(make_app) -> None:
 async def test_answering_the_quiz_completes_the_lesson_and_is_saved(make_app, paths) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "3")
-        await pilot.pause()
-        quiz = app.query_one(QuizPanel)
+        quiz = await open_l1_quiz(pilot)
         assert "80%" in str(quiz.query_one("#quiz-rule", Static).render())
         for q in quiz.questions:
             await choose(pilot, quiz, q.answer)
@@ -165,9 +169,7 @@ async def test_answering_the_quiz_completes_the_lesson_and_is_saved(make_app, pa
 async def test_a_wrong_answer_shows_the_right_one_and_the_explanation(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "3")
-        await pilot.pause()
-        quiz = app.query_one(QuizPanel)
+        quiz = await open_l1_quiz(pilot)
         q = quiz.questions[0]
         await choose(pilot, quiz, (q.answer + 1) % len(q.choices))
         feedback = str(quiz.query_one("#quiz-feedback", Static).render())
@@ -178,9 +180,7 @@ async def test_a_wrong_answer_shows_the_right_one_and_the_explanation(make_app) 
 async def test_restart_resumes_at_lesson_tab_and_quiz_question(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n", "3")
-        await pilot.pause()
-        quiz = app.query_one(QuizPanel)
+        quiz = await open_l1_quiz(pilot)
         await choose(pilot, quiz, quiz.questions[0].answer)
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
