@@ -62,3 +62,7 @@ class ComingSoon(LessonDemo):
         text.append(f"\n{self.lesson.summary}\n", style="italic")
         with VerticalScroll():
             yield Static(text, id="coming-soon")
+
+    DEFAULT_CSS = """
+    ComingSoon #coming-soon { padding: 1 2; }
+    """

@@ -122,7 +122,7 @@ class QuizPanel(VerticalScroll):
                 ok = qq.is_correct(self.progress.answers.get(qq.id, -1))
                 lines.append(f"\n  問{n} ", style="bold")
                 lines.append("正解" if ok else "不正解", style="green" if ok else "red")
-                lines.append(f"  {qq.prompt[:40]}")
+                lines.append(f"  {qq.prompt if len(qq.prompt) <= 32 else qq.prompt[:31] + '…'}")
             feedback.update(lines)
             next_button.display = False
             restart.display = True
