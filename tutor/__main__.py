@@ -5,6 +5,8 @@
     tutor onehot [TEXT] [--json]                          one-hot vectors of a sentence
     tutor data download|path                              the corpus
     tutor device [--json]                                 which device models would use
+    tutor similar WORD | analogy A B C                    word2vec queries (lesson L2)
+    tutor train word2vec | eval word2vec                  retrain or measure a model
 
 Errors go to stderr with a non-zero exit code; notices (a cut input, removed
 control characters, a GPU that is not there) go to stderr too.
@@ -188,6 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("device", help="モデルが使うデバイスを表示する")
     p.add_argument("--json", action="store_true", help="JSON で出力する")
+
+    from . import cli_word2vec
+
+    cli_word2vec.add_query_parsers(sub)
+    p = sub.add_parser("train", help="同梱モデルを学習し直す")
+    tsub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
+    cli_word2vec.add_train_parser(tsub)
+    p = sub.add_parser("eval", help="モデルの品質を測る")
+    esub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
+    cli_word2vec.add_eval_parser(esub)
     return parser
 
 
@@ -202,6 +214,10 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             return cmd_onehot(args)
         if args.command == "data":
             return cmd_data(args, paths)
+        if args.command in ("similar", "analogy", "train", "eval"):
+            from . import cli_word2vec
+
+            return cli_word2vec.run(args, paths)
         if args.command == "device":
             args.device = args.device or _saved_device(paths)
             return cmd_device(args)

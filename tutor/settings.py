@@ -38,6 +38,11 @@ class Paths:
         return self.config_dir / "settings.json"
 
     @property
+    def user_models_dir(self) -> Path:
+        """Models the learner trained and saved; the bundled ones stay untouched."""
+        return self.data_dir / "models"
+
+    @property
     def corpus_dir(self) -> Path:
         """Where `tutor data download` puts the corpus."""
         return self.data_dir / "small_parallel_enja"

@@ -1,0 +1,168 @@
+"""Model folders on disk: safetensors arrays, JSON config and vocabulary, and a manifest.
+
+A model is a folder ``models/<name>/`` holding ``model.safetensors``, ``config.json``,
+``vocab.json`` and ``CARD.md``. ``models/MANIFEST.toml`` lists every file of every
+bundled model with its size and SHA-256; :func:`verify` checks a folder against it
+before anything is loaded, so a truncated or edited file is reported, not half-used.
+Nothing here unpickles: safetensors and JSON only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MANIFEST = "MANIFEST.toml"
+WEIGHTS = "model.safetensors"
+CONFIG = "config.json"
+VOCAB = "vocab.json"
+CARD = "CARD.md"
+
+
+class ModelError(Exception):
+    """A model that cannot be used; the message says why and what to do."""
+
+
+class ModelMissing(ModelError):
+    pass
+
+
+class ModelCorrupt(ModelError):
+    pass
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # relative to the models directory, with forward slashes
+    size: int
+    sha256: str
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(models_dir: Path) -> dict[str, FileEntry]:
+    """The manifest's entries by relative path; an absent manifest is empty."""
+    path = models_dir / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = [FileEntry(e["path"], int(e["size"]), e["sha256"]) for e in data.get("file", [])]
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelCorrupt(f"{path} を読めません: {exc}") from exc
+    return {e.path: e for e in entries}
+
+
+def write_manifest(models_dir: Path) -> dict[str, FileEntry]:
+    """List every file under each model folder (sorted) in MANIFEST.toml."""
+    entries = {}
+    for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()):
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            rel = file.relative_to(models_dir).as_posix()
+            entries[rel] = FileEntry(rel, file.stat().st_size, sha256_file(file))
+    lines = [
+        "# Every file of every bundled model, with its size and SHA-256.",
+        "# Written by `python -m tutor.core.checkpoint`; checked before a model loads.",
+        "format = 1",
+    ]
+    for e in entries.values():
+        lines += ["", "[[file]]", f'path = "{e.path}"', f"size = {e.size}", f'sha256 = "{e.sha256}"']
+    (models_dir / MANIFEST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return entries
+
+
+def verify(folder: Path) -> None:
+    """Check a model folder before loading it.
+
+    A folder inside a directory with a manifest (the bundled models) must match
+    it file by file; a folder without one (a model the learner saved) only has
+    to hold its files. Raises :class:`ModelMissing` or :class:`ModelCorrupt`.
+    """
+    if not (folder / WEIGHTS).is_file() or not (folder / CONFIG).is_file():
+        raise ModelMissing(
+            f"モデル {folder.name} が見つかりません ({folder})。"
+            "リポジトリを取り直すか、`tutor train` で学習し直してください。"
+        )
+    manifest = read_manifest(folder.parent)
+    if not manifest:
+        return
+    listed = {k: v for k, v in manifest.items() if k.startswith(folder.name + "/")}
+    if not listed:
+        raise ModelCorrupt(f"モデル {folder.name} が {MANIFEST} に載っていません。")
+    for rel, entry in listed.items():
+        path = folder.parent / rel
+        if not path.is_file():
+            raise ModelMissing(f"モデルのファイル {rel} がありません。")
+        if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
+            raise ModelCorrupt(
+                f"モデルのファイル {rel} が壊れているか書き換えられています "
+                f"({MANIFEST} のハッシュと一致しません)。リポジトリから取り直してください。"
+            )
+
+
+def read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelMissing(f"{path} がありません。") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelCorrupt(f"{path} を読めません: {exc}") from exc
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    from safetensors.numpy import save_file
+
+    save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(path))
+
+
+def load_arrays(path: Path) -> dict[str, np.ndarray]:
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    try:
+        return load_file(str(path))
+    except FileNotFoundError as exc:
+        raise ModelMissing(f"{path} がありません。") from exc
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise ModelCorrupt(f"{path} を読めません: {exc}") from exc
+
+
+def replace_dir(tmp: Path, final: Path) -> None:
+    """Move a fully written folder into place, so a reader never sees half a model."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+        os.replace(final, old / final.name)
+    os.replace(tmp, final)
+    if old is not None:
+        import shutil
+
+        shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == "__main__":  # python -m tutor.core.checkpoint [MODELS_DIR]
+    import sys
+
+    from ..settings import PROJECT_ROOT
+
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "models"
+    for e in write_manifest(root).values():
+        print(f"{e.sha256[:12]}  {e.size:>10,}  {e.path}")
