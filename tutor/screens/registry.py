@@ -10,6 +10,7 @@ from .base import ComingSoon, LessonDemo
 DEMOS: dict[str, str] = {
     "intro": "tutor.screens.intro:IntroDemo",
     "morphology": "tutor.screens.morphology:MorphologyDemo",
+    "word2vec": "tutor.screens.word2vec:Word2VecDemo",
 }
 
 

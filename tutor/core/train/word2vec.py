@@ -85,21 +85,24 @@ def train(
     logging.getLogger("gensim").setLevel(logging.ERROR)
     if not sentences:
         raise ValueError("学習に使う文がありません。")
-    state = {"epoch": 1, "t_epoch": time.perf_counter(), "loss_at": 0.0, "words": 0}
+    state = {"epoch": 1, "t_train": time.perf_counter(), "words": 0}
     losses: list[float] = []
     t0 = time.perf_counter()
 
     def report(n: int, words: int) -> None:
         if on_progress is None:
             return
-        elapsed = time.perf_counter() - state["t_epoch"]
+        # Averaged over the run so far: gensim reads the corpus a little ahead of its
+        # workers, so a per-epoch rate would jump around.
+        elapsed = time.perf_counter() - state["t_train"]
+        done = (state["epoch"] - 1) * state["words"] + words
         on_progress(
             Progress(
                 epoch=state["epoch"],
                 epochs=config.epochs,
                 sentences=n,
                 total_sentences=len(sentences),
-                words_per_s=words / elapsed if elapsed > 0 else 0.0,
+                words_per_s=done / elapsed if elapsed > 0 else 0.0,
                 elapsed=time.perf_counter() - t0,
                 losses=tuple(losses),
             )
@@ -110,9 +113,10 @@ def train(
         # every epoch and read it at the epoch's end instead.
         def on_epoch_begin(self, model):
             model.running_training_loss = 0.0
-            state["t_epoch"] = time.perf_counter()
 
         def on_epoch_end(self, model):
+            if feed.stopped:  # leave at once: the remaining epochs would each still start threads
+                raise TrainingCancelled()
             words = max(state["words"], 1)
             losses.append(float(model.get_latest_training_loss()) / words)
             state["epoch"] = min(state["epoch"] + 1, config.epochs)
@@ -135,12 +139,14 @@ def train(
     if len(model.wv) == 0:
         raise ValueError(f"出現回数が {config.min_count} 回以上の語がありません。最小出現回数を下げてください。")
     state["words"] = sum(len(s) for s in sentences)
-    t_train = time.perf_counter()
+    t_train = state["t_train"] = time.perf_counter()
     model.train(
         feed, total_examples=len(sentences), epochs=config.epochs, callbacks=[EpochLoss()], compute_loss=True
     )
-    if feed.stopped:
+    if feed.stopped:  # stopped during the last epoch
         raise TrainingCancelled()
+    state["epoch"] = config.epochs
+    report(len(sentences), state["words"])  # the last word: 100 %, every epoch's loss
     wv = model.wv
     counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key], dtype=np.int64)
     meta = {

@@ -1,0 +1,253 @@
+"""L2, 学習 tab: train CBOW or skip-gram on the corpus, live, and explore the result at once.
+
+Training runs in a thread worker that posts progress; the loss curve grows one
+point per epoch. The finished model joins the other panels as 「学習したモデル」;
+the bundled vectors are never touched, and 保存 writes to the user data directory.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Label, ProgressBar, Select, Sparkline, Static
+from textual.worker import get_current_worker
+
+from ..core import corpus
+from ..core.train import TrainingCancelled
+from ..core.word2vec import BUNDLED, DEFAULTS, W2VConfig, WordVectors
+from .word2vec import ModelPanel, model_label
+
+CHOICES = {
+    "dim": ("次元", [10, 25, 50, 100, 200, 300]),
+    "window": ("窓", [1, 2, 3, 5, 8, 10]),
+    "epochs": ("エポック", [1, 5, 10, 20, 40, 80]),
+    "min_count": ("最小出現", [1, 2, 3, 5, 10, 20]),
+}
+#: Progress messages are posted at most this often (seconds).
+POST_EVERY = 0.1
+
+_sentences_cache: dict[Path, list[list[str]]] = {}
+
+
+def tokenized_corpus(data_dir: Path) -> list[list[str]]:
+    """The corpus's Japanese, tokenized once per process (about 3 s for 50 k sentences)."""
+    from ..core.train.word2vec import corpus_sentences
+
+    key = data_dir.resolve()
+    if key not in _sentences_cache:
+        _sentences_cache[key] = corpus_sentences(data_dir)
+    return _sentences_cache[key]
+
+
+class TrainPanel(ModelPanel):
+    DEFAULT_CSS = """
+    TrainPanel Select { width: 14; }
+    TrainPanel Select.num { width: 9; }
+    TrainPanel #train-progress { padding: 0 1; }
+    TrainPanel #train-loss { height: 4; margin: 0 1; }
+    TrainPanel .section { padding: 1 1 0 1; text-style: bold; height: auto; }
+    TrainPanel #train-result { height: auto; padding: 0 1; }
+    TrainPanel #train-status { height: auto; padding: 0 1; }
+    """
+
+    class Stage(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Progressed(Message):
+        def __init__(self, progress) -> None:
+            super().__init__()
+            self.progress = progress
+
+    class Finished(Message):
+        def __init__(self, vectors: WordVectors | None, error: str | None = None) -> None:
+            super().__init__()
+            self.vectors = vectors
+            self.error = error
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.trained: WordVectors | None = None
+        self.running = False
+        self._last_post = 0.0
+
+    def compose(self) -> ComposeResult:
+        d = DEFAULTS["cbow"]
+        with VerticalScroll():
+            with Horizontal(classes="row"):
+                yield Label("モード")
+                yield Select([("CBOW", "cbow"), ("skip-gram", "skipgram")], value="cbow", allow_blank=False, id="train-mode", compact=True)
+                for key, (label, values) in CHOICES.items():
+                    yield Label(" " + label)
+                    default = {"dim": d.vector_size, "window": d.window, "epochs": d.epochs, "min_count": d.min_count}[key]
+                    yield Select([(str(v), v) for v in values], value=default, allow_blank=False, id=f"train-{key}", compact=True, classes="num")
+            with Horizontal(classes="row"):
+                yield Button("学習開始", id="train-start", variant="primary", compact=True)
+                yield Button("中止", id="train-cancel", compact=True, disabled=True)
+                yield Button("保存", id="train-save", compact=True, disabled=True)
+                yield Label("", id="train-corpus", classes="hint")
+            yield ProgressBar(total=100, show_eta=False, id="train-progress")
+            yield Static(id="train-status")
+            yield Static("損失 (1 語あたり、エポックごと)", classes="section")
+            yield Sparkline([], id="train-loss")
+            yield Static(id="train-result")
+
+    def on_mount(self) -> None:
+        data = self.data_dir()
+        label = self.query_one("#train-corpus", Label)
+        if data is None:
+            label.update("コーパスがありません")
+            self.query_one("#train-start", Button).disabled = True
+            self.query_one("#train-status", Static).update(
+                Text(
+                    "学習にはコーパス (small_parallel_enja) が必要です。端末で `tutor data download` を実行して取得するか、"
+                    "環境変数 TUTOR_DATA_DIR にその場所を設定してから、チューターを起動し直してください。",
+                    style="yellow",
+                )
+            )
+        else:
+            label.update(f"コーパス: {data}")
+            self.query_one("#train-status", Static).update(
+                Text("設定を選んで「学習開始」を押すと、コーパスの日本語 (train.ja) で学習します。同梱のベクトルは書き換えません。", style="dim")
+            )
+
+    def data_dir(self) -> Path | None:
+        try:
+            return corpus.find(self.app.paths.corpus_dir)  # type: ignore[attr-defined]
+        except corpus.CorpusNotFound:
+            return None
+
+    def config(self) -> W2VConfig:
+        mode = self.query_one("#train-mode", Select).value
+        v = {key: self.query_one(f"#train-{key}", Select).value for key in CHOICES}
+        return replace(
+            DEFAULTS[str(mode)], vector_size=int(v["dim"]), window=int(v["window"]), epochs=int(v["epochs"]), min_count=int(v["min_count"])
+        )
+
+    @on(Button.Pressed, "#train-start")
+    def start(self, event: Button.Pressed | None = None) -> None:
+        if event:
+            event.stop()
+        data = self.data_dir()
+        if data is None or self.running:
+            return
+        config = self.config()
+        self.running = True
+        self._set_buttons()
+        self.query_one("#train-progress", ProgressBar).update(progress=0)
+        self.query_one("#train-loss", Sparkline).data = []
+        self.query_one("#train-result", Static).update("")
+        self.query_one("#train-status", Static).update(Text(f"学習: {config.describe()}"))
+        self.run_training(data, config)
+
+    @on(Button.Pressed, "#train-cancel")
+    def cancel(self, event: Button.Pressed | None = None) -> None:
+        if event:
+            event.stop()
+        self.workers.cancel_group(self, "w2v-train")
+
+    @on(Button.Pressed, "#train-save")
+    def save(self, event: Button.Pressed | None = None) -> None:
+        if event:
+            event.stop()
+        if self.trained is None or self.trained.config is None:
+            return
+        from ..core.word2vec import model_card
+
+        folder = self.app.paths.user_models_dir / BUNDLED[self.trained.config.mode]  # type: ignore[attr-defined]
+        try:
+            self.trained.save(folder, card=model_card(self.trained, "tutor (L2 学習タブ)"))
+        except OSError as exc:
+            self.app.notify(f"保存できませんでした: {exc}", severity="error")
+            return
+        self.app.notify(f"保存しました: {folder}\n次に起動したときも「学習したモデル」として読み込みます。", timeout=6)
+
+    def _set_buttons(self) -> None:
+        self.query_one("#train-start", Button).disabled = self.running
+        self.query_one("#train-cancel", Button).disabled = not self.running
+        self.query_one("#train-save", Button).disabled = self.running or self.trained is None
+        for sel in self.query(Select):
+            sel.disabled = self.running
+
+    @work(thread=True, exclusive=True, group="w2v-train", exit_on_error=False)
+    def run_training(self, data: Path, config: W2VConfig) -> None:
+        from ..core.train.word2vec import train
+
+        worker = get_current_worker()
+        try:
+            if data.resolve() not in _sentences_cache:
+                self.post_message(self.Stage("コーパスを MeCab で単語に分けています…"))
+            sentences = tokenized_corpus(data)
+            self.post_message(self.Stage(f"学習: {config.describe()}（{len(sentences):,} 文）"))
+
+            def progress(p) -> None:
+                now = time.monotonic()
+                if now - self._last_post >= POST_EVERY or p.fraction >= 1.0:
+                    self._last_post = now
+                    self.post_message(self.Progressed(p))
+
+            wv = train(sentences, config, on_progress=progress, should_stop=lambda: worker.is_cancelled)
+        except TrainingCancelled:
+            self.post_message(self.Finished(None, "中止しました。"))
+            return
+        except (ValueError, OSError) as exc:
+            self.post_message(self.Finished(None, str(exc)))
+            return
+        self.post_message(self.Finished(wv))
+
+    def on_train_panel_stage(self, message: Stage) -> None:
+        self.query_one("#train-status", Static).update(Text(message.text))
+
+    def on_train_panel_progressed(self, message: Progressed) -> None:
+        p = message.progress
+        self.query_one("#train-progress", ProgressBar).update(progress=round(p.fraction * 100))
+        status = Text(f"エポック {p.epoch}/{p.epochs}  ", style="bold")
+        status.append(f"{p.words_per_s / 1000:,.0f}k 語/秒  経過 {p.elapsed:.1f} 秒")
+        if p.losses:
+            status.append(f"  損失 {p.losses[-1]:.3f}")
+        self.query_one("#train-status", Static).update(status)
+        if len(p.losses) != len(self.query_one("#train-loss", Sparkline).data or []):
+            self.query_one("#train-loss", Sparkline).data = list(p.losses)
+
+    def on_train_panel_finished(self, message: Finished) -> None:
+        self.running = False
+        if message.vectors is None:
+            self.query_one("#train-status", Static).update(Text(message.error or "", style="yellow"))
+            self._set_buttons()
+            return
+        wv = self.trained = message.vectors
+        self.query_one("#train-progress", ProgressBar).update(progress=100)
+        losses = wv.meta.get("loss_per_epoch", [])
+        self.query_one("#train-loss", Sparkline).data = losses
+        self._set_buttons()
+        self.query_one("#train-status", Static).update(
+            Text(f"完了: 語彙 {len(wv):,} 語、{wv.dim} 次元、学習 {wv.meta.get('train_seconds')} 秒", style="bold green")
+        )
+        self.query_one("#train-result", Static).update(self.result_text(wv, losses))
+        self.demo.add_trained(wv)
+
+    def result_text(self, wv: WordVectors, losses: list[float]) -> Text:
+        out = Text()
+        if losses:
+            out.append(f"損失: 最初のエポック {losses[0]:.3f} → 最後 {losses[-1]:.3f}\n", style="dim")
+        quality = self.demo.quality(wv)
+        if quality is not None:
+            out.append("評価セットでの成績 (同梱モデルと比べて):\n", style="bold")
+            rows = [("このモデル", quality)] + [
+                (model_label(k, m), q) for k, m in self.demo.models.items() if k != "trained" and (q := self.demo.quality(m))
+            ]
+            for name, q in rows:
+                out.append(f"  {name:<12} 近傍の同グループ率 {q.neighbour_share:.3f}  アナロジー正答 {q.analogy_accuracy:.0%}\n")
+        out.append(
+            "\n類似語・アナロジー・地図のタブに「学習したモデル」が加わりました。設定を変えて学習し直し、違いを比べてみましょう。",
+            style="dim",
+        )
+        return out
