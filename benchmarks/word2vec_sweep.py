@@ -14,7 +14,6 @@ import itertools
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 from tutor.core import corpus
 from tutor.core.train.word2vec import corpus_sentences, train
@@ -30,12 +29,12 @@ def run(sentences, evalset, cfg: W2VConfig) -> dict:
     q = evaluate(wv, evalset)
     row = {
         "mode": cfg.mode, "dim": cfg.vector_size, "window": cfg.window, "epochs": cfg.epochs,
-        "min_count": cfg.min_count, "seed": cfg.seed, "vocab": len(wv),
+        "min_count": cfg.min_count, "sample": cfg.sample, "negative": cfg.negative, "seed": cfg.seed, "vocab": len(wv),
         "share": q.neighbour_share, "analogy": q.analogy_accuracy, "top5": q.analogy_top5, "seconds": seconds,
     }
     print(
         f"{row['mode']:9} dim={row['dim']:<4} win={row['window']:<2} ep={row['epochs']:<3} min={row['min_count']:<2} "
-        f"seed={row['seed']:<2} vocab={row['vocab']:<6} share={row['share']:.3f} analogy={row['analogy']:.3f} "
+        f"sample={row['sample']:<6g} neg={row['negative']:<2} seed={row['seed']:<2} vocab={row['vocab']:<6} share={row['share']:.3f} analogy={row['analogy']:.3f} "
         f"top5={row['top5']:.3f} {row['seconds']:5.1f}s",
         flush=True,
     )
@@ -50,6 +49,8 @@ def main() -> int:
     ap.add_argument("--epochs", default="5,20,40")
     ap.add_argument("--min-counts", default="3")
     ap.add_argument("--seeds", default="1")
+    ap.add_argument("--samples", default="0.001", help="down-sampling thresholds")
+    ap.add_argument("--negatives", default="5")
     args = ap.parse_args()
     ints = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
     data = corpus.find(default_paths().corpus_dir)
@@ -57,10 +58,15 @@ def main() -> int:
     sentences = corpus_sentences(data)
     print(f"tokenized {len(sentences):,} sentences in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     evalset = EvalSet.load(PROJECT_ROOT / "assets" / "word2vec_eval.toml")
-    for mode, dim, win, ep, mc, seed in itertools.product(
-        args.modes.split(","), ints(args.dims), ints(args.windows), ints(args.epochs), ints(args.min_counts), ints(args.seeds)
-    ):
-        cfg = replace(W2VConfig(), sg=mode == "skipgram", vector_size=dim, window=win, epochs=ep, min_count=mc, seed=seed)
+    grid = itertools.product(
+        args.modes.split(","), ints(args.dims), ints(args.windows), ints(args.epochs), ints(args.min_counts),
+        [float(x) for x in args.samples.split(",")], ints(args.negatives), ints(args.seeds),
+    )
+    for mode, dim, win, ep, mc, sample, neg, seed in grid:
+        cfg = replace(
+            W2VConfig(), sg=mode == "skipgram", vector_size=dim, window=win, epochs=ep, min_count=mc,
+            sample=sample, negative=neg, seed=seed,
+        )
         run(sentences, evalset, cfg)
     return 0
 

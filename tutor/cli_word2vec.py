@@ -196,6 +196,7 @@ def cmd_eval(args, paths: Paths) -> int:
         return 0
     print(f"{model}: 語彙 {len(wv):,} 語、{wv.dim} 次元")
     print(f"近傍 10 語のうち同じグループの語の割合: {q.neighbour_share:.3f}（満点の上限 {q.ceiling:.3f}、評価語の収録率 {q.coverage:.0%}）")
+    print(f"  出現 50 回未満の語: {q.share_rare:.3f}、50 回以上の語: {q.share_frequent:.3f}")
     print(table(["グループ", "割合"], [[k, f"{v:.2f}"] for k, v in q.per_group.items()]))
     print()
     print(f"アナロジー: 1 位正解 {q.analogy_accuracy:.0%}、上位 5 位以内 {q.analogy_top5:.0%}")

@@ -50,3 +50,33 @@ def test_l1_analysis_table_small_terminal(snap_compare, app) -> None:
 
 def test_l1_quiz_light_theme(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(100, 30), press=["t", "n", "3"], run_before=settle)
+
+
+async def open_l2(pilot, tab: str) -> None:
+    pilot.app.open_lesson("L2", "demo")
+    await settle(pilot)
+    pilot.app.query_one("#w2v-tabs").active = tab
+    await settle(pilot)
+
+
+def test_l2_similar_words(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l2(pilot, "w2v-similar")
+        pilot.app.query_one("#sim-word").value = "犬"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_l2_analogy_small_terminal(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l2(pilot, "w2v-analogy")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_l2_map(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l2(pilot, "w2v-map")
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

@@ -59,8 +59,8 @@ class W2VConfig:
 #: The bundled models' settings, chosen by the sweep in benchmarks/word2vec_sweep.py
 #: (figures in each model's CARD.md); `tutor train word2vec` starts from these.
 DEFAULTS = {
-    "cbow": W2VConfig(sg=False, vector_size=100, window=2, epochs=40, min_count=3),
-    "skipgram": W2VConfig(sg=True, vector_size=100, window=2, epochs=40, min_count=3),
+    "cbow": W2VConfig(sg=False, vector_size=100, window=2, epochs=40, min_count=2, negative=10),
+    "skipgram": W2VConfig(sg=True, vector_size=50, window=2, epochs=80, min_count=2, negative=10),
 }
 
 
@@ -256,7 +256,8 @@ def model_card(wv: WordVectors, command: str) -> str:
         "",
         f"- sentences: {meta.get('sentences', '?'):,}, tokens: {meta.get('tokens', '?'):,}, vocabulary: {len(wv):,}",
         f"- training time: {meta.get('train_seconds', '?')} s (after tokenizing; 2-core CPU)",
-        f"- mean loss per word, by epoch: {', '.join(f'{x:.3f}' for x in meta.get('loss_per_epoch', []))}",
+        "- loss after each epoch (negative-sampling loss on a fixed sample of 500 training sentences,",
+        f"  measured between epochs): {', '.join(f'{x:.3f}' for x in meta.get('loss_per_epoch', []))}",
         "- stored as float16 in model.safetensors (`vectors`, `counts`) + vocab.json; computed in float32",
     ]
     q = meta.get("quality")
@@ -267,6 +268,8 @@ def model_card(wv: WordVectors, command: str) -> str:
             "",
             f"- neighbour share (top-10 neighbours in the word's own group): {q['neighbour_share']:.3f} "
             f"(ceiling {q['ceiling']:.3f}; {q['coverage']:.0%} of group words in the vocabulary)",
+            f"- the same for rare words (< 50 occurrences): {q.get('share_rare', 0):.3f}; "
+            f"frequent words: {q.get('share_frequent', 0):.3f}",
             f"- analogy accuracy: top-1 {q['analogy_accuracy']:.3f}, top-5 {q['analogy_top5']:.3f} "
             f"({len(q['analogies'])} items)",
             "",

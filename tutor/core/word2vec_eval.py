@@ -12,7 +12,9 @@ models' parameters:
   among the top five.
 
 A word missing from the vocabulary counts as a miss, so raising min-count
-cannot improve the figures by dropping hard words.
+cannot improve the figures by dropping hard words. The neighbour share is also
+given separately for rare words (seen fewer than ``RARE_BELOW`` times in the
+corpus) and frequent ones, to test the claim that skip-gram serves rare words better.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from .word2vec import WordVectors
 
 TOPN = 10
+RARE_BELOW = 50
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Quality:
     per_group: dict[str, float]
     coverage: float  # share of group words in the vocabulary
     analogies: tuple[AnalogyResult, ...]
+    share_rare: float = 0.0  # words in the vocabulary seen < RARE_BELOW times
+    share_frequent: float = 0.0
 
     @property
     def analogy_accuracy(self) -> float:
@@ -79,6 +84,8 @@ class Quality:
             "neighbour_share": round(self.neighbour_share, 4),
             "ceiling": round(self.ceiling, 4),
             "coverage": round(self.coverage, 4),
+            "share_rare": round(self.share_rare, 4),
+            "share_frequent": round(self.share_frequent, 4),
             "analogy_accuracy": round(self.analogy_accuracy, 4),
             "analogy_top5": round(self.analogy_top5, 4),
             "per_group": {k: round(v, 4) for k, v in self.per_group.items()},
@@ -91,6 +98,7 @@ class Quality:
 
 def evaluate(wv: WordVectors, evalset: EvalSet, topn: int = TOPN) -> Quality:
     per_group, shares, ceilings, known = {}, [], [], 0
+    bands: dict[bool, list[float]] = {True: [], False: []}
     for name, words in evalset.groups.items():
         members = set(words)
         group_shares = []
@@ -102,6 +110,9 @@ def evaluate(wv: WordVectors, evalset: EvalSet, topn: int = TOPN) -> Quality:
             known += 1
             hits = sum(n.word in members for n in wv.similar(word, topn))
             group_shares.append(hits / topn)
+            count = wv.count(word)
+            if count is not None:
+                bands[count < RARE_BELOW].append(hits / topn)
         per_group[name] = sum(group_shares) / len(group_shares)
         shares += group_shares
     results = []
@@ -110,4 +121,8 @@ def evaluate(wv: WordVectors, evalset: EvalSet, topn: int = TOPN) -> Quality:
         answers = () if missing else tuple(n.word for n in wv.analogy([a, c], [b], topn=5))
         results.append(AnalogyResult(a, b, c, d, answers, missing))
     n = max(len(shares), 1)
-    return Quality(sum(shares) / n, sum(ceilings) / n, per_group, known / n, tuple(results))
+    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
+    return Quality(
+        sum(shares) / n, sum(ceilings) / n, per_group, known / n, tuple(results),
+        share_rare=mean(bands[True]), share_frequent=mean(bands[False]),
+    )

@@ -13,6 +13,12 @@ from ..core.device import DeviceChoice
 from ..curriculum.catalog import Lesson
 
 
+def gone(widget: Widget) -> bool:
+    """Removed before its mount event ran (the learner switched lessons quickly):
+    its children are gone too, so an ``on_mount`` must not touch them."""
+    return widget._pruning or widget._closing or not widget.is_attached
+
+
 class SentenceChosen(Message):
     """A demo asks the app to make ``text`` the learner's sentence."""
 
@@ -37,6 +43,10 @@ class LessonDemo(Widget):
         self.lesson = lesson
         self.sentence = sentence
         self.device = device
+
+    @property
+    def gone(self) -> bool:
+        return gone(self)
 
     def sentence_changed(self, sentence: str) -> None:
         """The learner's sentence changed (also called once it is known)."""

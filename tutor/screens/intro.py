@@ -49,6 +49,8 @@ class IntroDemo(LessonDemo):
             yield OptionList(*sample_options(samples), id="intro-samples")
 
     def on_mount(self) -> None:
+        if self.gone:
+            return
         self._show_sentence()
         self._show_device()
 

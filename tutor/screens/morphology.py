@@ -107,6 +107,8 @@ class MorphologyDemo(LessonDemo):
                     yield DataTable(id="onehot-distances", classes="onehot-table", cursor_type="none")
 
     def on_mount(self) -> None:
+        if self.gone:
+            return
         self.update_analysis(self.sentence)
 
     # -- the live table -------------------------------------------------------------------

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from ..core import corpus
 from ..core.train import TrainingCancelled
 from ..core.word2vec import BUNDLED, DEFAULTS, W2VConfig, WordVectors
+from .base import gone
 from .word2vec import ModelPanel, model_label
 
 CHOICES = {
@@ -96,11 +97,13 @@ class TrainPanel(ModelPanel):
                 yield Label("", id="train-corpus", classes="hint")
             yield ProgressBar(total=100, show_eta=False, id="train-progress")
             yield Static(id="train-status")
-            yield Static("損失 (1 語あたり、エポックごと)", classes="section")
+            yield Static("損失 (エポックごと。学習文から固定した 500 文で測る負例サンプリングの損失)", classes="section")
             yield Sparkline([], id="train-loss")
             yield Static(id="train-result")
 
     def on_mount(self) -> None:
+        if gone(self):
+            return
         data = self.data_dir()
         label = self.query_one("#train-corpus", Label)
         if data is None:

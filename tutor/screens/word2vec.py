@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
 
 from ..core import checkpoint
 from ..core.text import analyze, normalize
 from ..core.word2vec import BUNDLED, MODE_NAMES, Neighbor, UnknownWord, WordVectors, load
-from ..widgets.bars import bars
+from ..widgets.bars import BarChart
 from .base import LessonDemo
 
 #: Parts of speech (UniDic's first level) whose words make good queries.
@@ -54,10 +54,8 @@ def content_words(sentence: str, limit: int = 8) -> list[str]:
     return out[:limit]
 
 
-def neighbor_text(title: str, neighbors: list[Neighbor], highlight: set[str] = frozenset()) -> Text:
-    out = Text(title + "\n", style="bold")
-    out.append_text(bars([(n.word, n.similarity) for n in neighbors], label_width=12, bar_width=14, highlight=highlight))
-    return out
+def neighbor_chart(title: str, neighbors: list[Neighbor], highlight: set[str] = frozenset()) -> BarChart:
+    return BarChart(title, [(n.word, n.similarity) for n in neighbors], highlight=highlight, classes="column")
 
 
 def rarity_notes(words: list[str], models: dict[str, WordVectors]) -> list[str]:
@@ -80,10 +78,9 @@ class ModelPanel(Widget):
     ModelPanel .row { height: auto; }
     ModelPanel .row Label { padding: 0 1 0 0; }
     ModelPanel .row Button { margin-right: 1; width: auto; min-width: 4; }
-    ModelPanel Input { width: 16; background: $boost; }
+    ModelPanel Input { width: 12; background: $boost; }
     ModelPanel Input:focus { background: $primary 20%; }
     ModelPanel .columns { height: auto; }
-    ModelPanel .column { width: 1fr; height: auto; padding: 0 1; }
     ModelPanel .message { height: auto; color: $warning; padding: 0 1; }
     ModelPanel .hint { height: auto; color: $text-muted; padding: 0 1; }
     ModelPanel .verdict { height: auto; padding: 0 1; }
@@ -158,7 +155,7 @@ class SimilarPanel(ModelPanel):
         for key, wv in self.models.items():
             title = f"{model_label(key, wv)}: 「{word}」に近い語"
             try:
-                statics.append(Static(neighbor_text(title, wv.similar(word, TOPN)), classes="column"))
+                statics.append(neighbor_chart(title, wv.similar(word, TOPN)))
             except UnknownWord as exc:
                 problems.append(f"{model_label(key, wv)}: {exc}")
         columns.mount_all(statics)
@@ -176,6 +173,10 @@ class SimilarPanel(ModelPanel):
 class AnalogyPanel(ModelPanel):
     """A - B + C, with an honest word when the corpus gets it wrong."""
 
+    DEFAULT_CSS = """
+    AnalogyPanel #ana-examples { width: 28; }
+    """
+
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("A")
@@ -185,21 +186,25 @@ class AnalogyPanel(ModelPanel):
             yield Label(" + C")
             yield Input("女", id="ana-c", compact=True)
         with Horizontal(classes="row"):
-            yield Label("例:", classes="hint")
-            for a, b, c in ANALOGY_EXAMPLES:
-                yield Button(f"{a}-{b}+{c}", compact=True, classes="example", name=f"{a} {b} {c}")
+            yield Label("例を選ぶ")
+            yield Select(
+                [(f"{a} - {b} + {c}", f"{a} {b} {c}") for a, b, c in ANALOGY_EXAMPLES],
+                prompt="選ぶ", id="ana-examples", compact=True,
+            )
         with VerticalScroll():
             yield Static(classes="verdict", id="ana-verdict")
-            yield Static(classes="message", id="ana-message")
             yield Horizontal(id="ana-columns", classes="columns")
+            yield Static(classes="message", id="ana-message")
 
     def models_changed(self) -> None:
         self.show()
 
-    @on(Button.Pressed, ".example")
-    def _example(self, event: Button.Pressed) -> None:
+    @on(Select.Changed, "#ana-examples")
+    def _example(self, event: Select.Changed) -> None:
         event.stop()
-        a, b, c = (event.button.name or "  ").split(" ")
+        if not isinstance(event.value, str):
+            return
+        a, b, c = event.value.split(" ")
         with self.prevent(Input.Changed):
             for box, word in zip(("#ana-a", "#ana-b", "#ana-c"), (a, b, c)):
                 self.query_one(box, Input).value = word
@@ -237,37 +242,37 @@ class AnalogyPanel(ModelPanel):
                 problems.append(f"{label}: {exc}")
                 continue
             title = f"{label}: {a} - {b} + {c} ="
-            statics.append(Static(neighbor_text(title, results, {expected} if expected else set()), classes="column"))
+            statics.append(neighbor_chart(title, results, {expected} if expected else set()))
             if expected:
-                lines.append(self._judge(label, wv, expected, results, a, b, c))
+                lines.append(self._judge(label, wv, expected, a, b, c))
         columns.mount_all(statics)
         message.update(Text("\n".join(problems + rarity_notes([a, b, c], self.models))))
         out = Text()
         if expected:
-            out.append(f"期待される答え: 「{expected}」\n", style="bold")
-            out.append("\n".join(dict.fromkeys(lines)))  # the same verdict for every model is said once
+            out.append(f"期待される答え「{expected}」\n", style="bold")
+            out.append("、".join(v for v, _ in lines))
+            reasons = [r for _, r in lines if r]
+            if reasons:
+                out.append("\n" + reasons[0])
         elif statics:
             out.append("この組み合わせの答えは登録されていません。上位の語が関係を写しているか、自分で確かめてください。", style="dim")
         verdict.update(out)
 
     @staticmethod
-    def _judge(label: str, wv: WordVectors, expected: str, results: list[Neighbor], a: str, b: str, c: str) -> str:
+    def _judge(label: str, wv: WordVectors, expected: str, a: str, b: str, c: str) -> tuple[str, str | None]:
+        """One model's verdict, and a reason shared by every model (or None)."""
         if expected not in wv:
             floor = wv.config.min_count if wv.config else "?"
-            return (
-                f"「{expected}」はコーパスに {floor} 回未満しか出てこないため語彙になく、どのモデルも答えられません。"
-                "小さなコーパスの限界です。"
-            )
+            return f"{label}: 語彙になし", f"「{expected}」は出現が {floor} 回未満で、語彙に入っていません。"
         ranked = wv.analogy([a, c], [b], len(wv))
         rank = next(i for i, n in enumerate(ranked, 1) if n.word == expected)
-        if rank == 1:
-            return f"{label}: 正解です。「{expected}」が 1 位。"
-        return (
-            f"{label}: 外れました。「{expected}」は {rank} 位 (類似度 {ranked[rank - 1].similarity:.3f})。"
-            f"「{expected}」はコーパスに {wv.count(expected)} 回しか出てこないので、関係を学ぶ材料が足りません。"
-            if (wv.count(expected) or 0) < RARE
-            else f"{label}: 外れました。「{expected}」は {rank} 位 (類似度 {ranked[rank - 1].similarity:.3f})。"
+        count = wv.count(expected) or 0
+        reason = (
+            f"「{expected}」はコーパスに {count} 回しか出てこないので、関係を学ぶ材料が足りません。"
+            if rank > 1 and count < RARE
+            else None
         )
+        return (f"{label}: 1 位で正解" if rank == 1 else f"{label}: {rank} 位で外れ"), reason
 
 
 class Word2VecDemo(LessonDemo):
@@ -306,6 +311,8 @@ class Word2VecDemo(LessonDemo):
                 yield TrainPanel(self, id="train-panel")
 
     def on_mount(self) -> None:
+        if self.gone:
+            return
         self._load_expected()
         self.load_models()
 
@@ -349,10 +356,8 @@ class Word2VecDemo(LessonDemo):
 
     def on_word2vec_demo_loaded(self, message: Loaded) -> None:
         self.models = message.models
-        loaded = "、".join(
-            f"{model_label(k, wv)} ({len(wv):,} 語 × {wv.dim} 次元)" for k, wv in self.models.items()
-        )
-        self.status = ("読み込み済み: " + loaded) if self.models else "ベクトルを読み込めませんでした。"
+        loaded = " / ".join(f"{model_label(k, wv)} {len(wv):,} 語×{wv.dim} 次元" for k, wv in self.models.items())
+        self.status = loaded if self.models else "ベクトルを読み込めませんでした。"
         if message.errors:
             self.status += "\n" + "\n".join(message.errors)
         self.query_one("#w2v-status", Static).update(Text(self.status))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.widget import Widget
 
 #: Eighth blocks give a bar eight steps per cell.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -61,3 +62,37 @@ def bars(
         out.append(" " + value_format.format(value) + " ", style="dim")
         out.append(bar(value / scale if scale else 0.0, bar_width), style=highlight_style if marked else style)
     return out
+
+
+class BarChart(Widget):
+    """A titled list of bars that fits its width: the bars shrink in a narrow column."""
+
+    DEFAULT_CSS = """
+    BarChart { height: auto; width: 1fr; padding: 0 1; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        items: Sequence[tuple[str, float]],
+        *,
+        label_width: int = 12,
+        highlight: set[str] = frozenset(),
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.title = title
+        self.items = list(items)
+        self.label_width = label_width
+        self.highlight = highlight
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.items) + 1
+
+    def render(self) -> Text:
+        width = self.content_size.width or 40
+        label_width = min(self.label_width, max(4, width // 3))
+        bar_width = max(3, min(20, width - label_width - 8))
+        out = Text(self.title + "\n", style="bold", overflow="ellipsis", no_wrap=True)
+        out.append_text(bars(self.items, label_width=label_width, bar_width=bar_width, highlight=self.highlight))
+        return out

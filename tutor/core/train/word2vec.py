@@ -28,7 +28,7 @@ REPORT_EVERY = 2000
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a training run is; ``losses`` holds the mean loss per word of each finished epoch."""
+    """Where a training run is; ``losses`` holds :class:`LossProbe`'s loss after each finished epoch."""
 
     epoch: int  # 1-based, the epoch under way
     epochs: int
@@ -48,6 +48,70 @@ class Progress:
 def corpus_sentences(data_dir: Path, split: str = "train", limit: int | None = None) -> list[list[str]]:
     """The corpus's Japanese side, tokenized by our MeCab pipeline."""
     return [toks for pair in corpus.read_pairs(data_dir, split, limit) if (toks := tokenize(pair.ja))]
+
+
+#: Sentences in the fixed sample whose loss is measured after every epoch.
+PROBE_SENTENCES = 500
+
+
+class LossProbe:
+    """The negative-sampling loss on a fixed sample, measured between epochs.
+
+    gensim's own running loss is shared by its worker threads without a lock, so
+    with two workers it loses updates and the per-epoch curve jumps. This probe
+    draws (word, context) examples and their negative words once, then measures
+    the same objective on them with numpy after each epoch: a clean, comparable curve.
+
+    skip-gram predicts each context word from the centre word; CBOW predicts the
+    centre word from the mean of its context vectors. Loss per example:
+    -log σ(o_pos · h) - Σ_neg log σ(-o_neg · h).
+    """
+
+    def __init__(self, sentences: Sequence[list[str]], wv, config: W2VConfig):
+        rng = np.random.default_rng(config.seed)
+        picks = rng.choice(len(sentences), size=min(PROBE_SENTENCES, len(sentences)), replace=False)
+        centres, contexts = [], []
+        w = config.window
+        for i in picks:
+            ids = [wv.key_to_index[t] for t in sentences[i] if t in wv.key_to_index]
+            for pos, centre in enumerate(ids):
+                ctx = ids[max(0, pos - w) : pos] + ids[pos + 1 : pos + 1 + w]
+                if not ctx:
+                    continue
+                if config.sg:
+                    centres += [centre] * len(ctx)
+                    contexts += [[c] for c in ctx]
+                else:
+                    centres.append(centre)
+                    contexts.append(ctx)
+        self.sg = config.sg
+        self.targets = np.array(centres if not config.sg else [c[0] for c in contexts], dtype=np.int64)
+        self.inputs = np.array(centres, dtype=np.int64) if config.sg else None
+        width = 2 * w
+        self.context = np.zeros((len(contexts), width), dtype=np.int64)  # CBOW: padded context ids
+        self.mask = np.zeros((len(contexts), width), dtype=np.float32)
+        if not config.sg:
+            for r, ctx in enumerate(contexts):
+                self.context[r, : len(ctx)] = ctx
+                self.mask[r, : len(ctx)] = 1.0
+        counts = np.array([wv.get_vecattr(k, "count") for k in wv.index_to_key], dtype=np.float64) ** 0.75
+        self.negatives = rng.choice(len(counts), size=(len(self.targets), config.negative), p=counts / counts.sum())
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def loss(self, model) -> float:
+        if not len(self):
+            return float("nan")
+        vin, vout = model.wv.vectors, model.syn1neg  # (V, D) input and output vectors
+        if self.sg:
+            h = vin[self.inputs]  # (N, D)
+        else:
+            h = (vin[self.context] * self.mask[..., None]).sum(1) / self.mask.sum(1, keepdims=True)
+        pos = np.einsum("nd,nd->n", h, vout[self.targets])  # (N,)
+        neg = np.einsum("nd,nkd->nk", h, vout[self.negatives])  # (N, k)
+        log_sig = lambda x: -np.logaddexp(0.0, -x)  # noqa: E731  log σ(x), stable
+        return float(-(log_sig(pos) + log_sig(-neg).sum(1)).mean())
 
 
 class _Feed:
@@ -109,16 +173,10 @@ def train(
         )
 
     class EpochLoss(CallbackAny2Vec):
-        # gensim keeps one float32 running loss that stops growing past ~1e8; zero it
-        # every epoch and read it at the epoch's end instead.
-        def on_epoch_begin(self, model):
-            model.running_training_loss = 0.0
-
         def on_epoch_end(self, model):
             if feed.stopped:  # leave at once: the remaining epochs would each still start threads
                 raise TrainingCancelled()
-            words = max(state["words"], 1)
-            losses.append(float(model.get_latest_training_loss()) / words)
+            losses.append(probe.loss(model))
             state["epoch"] = min(state["epoch"] + 1, config.epochs)
 
     feed = _Feed(sentences, report, should_stop)
@@ -133,16 +191,14 @@ def train(
         alpha=config.alpha,
         seed=config.seed,
         workers=config.workers,
-        compute_loss=True,
     )
     model.build_vocab(sentences)
     if len(model.wv) == 0:
         raise ValueError(f"出現回数が {config.min_count} 回以上の語がありません。最小出現回数を下げてください。")
     state["words"] = sum(len(s) for s in sentences)
+    probe = LossProbe(sentences, model.wv, config)
     t_train = state["t_train"] = time.perf_counter()
-    model.train(
-        feed, total_examples=len(sentences), epochs=config.epochs, callbacks=[EpochLoss()], compute_loss=True
-    )
+    model.train(feed, total_examples=len(sentences), epochs=config.epochs, callbacks=[EpochLoss()])
     if feed.stopped:  # stopped during the last epoch
         raise TrainingCancelled()
     state["epoch"] = config.epochs
