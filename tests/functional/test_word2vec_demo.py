@@ -41,6 +41,7 @@ async def open_l2_demo(pilot, tab: str | None = None) -> Word2VecDemo:
     if tab:
         demo.query_one("#w2v-tabs", TabbedContent).active = tab
         await pilot.pause()
+        await pilot.pause()
     return demo
 
 

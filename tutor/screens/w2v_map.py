@@ -32,7 +32,7 @@ class MapPanel(ModelPanel):
 
     DEFAULT_CSS = """
     MapPanel #map-own { width: 1fr; }
-    MapPanel #map-model { width: 30; }
+    MapPanel #map-model { width: 28; }
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -113,13 +113,13 @@ class MapPanel(ModelPanel):
         text.append(f"\n横軸は分散の {s1:.0%}、縦軸は {s2:.0%} を表します (残りの {1 - s1 - s2:.0%} は 2 次元に落とすと見えません)。", style="dim")
         legend.update(text)
         self._notes = ["語彙にない語は描けません: " + "、".join(unknown)] if unknown else []
-        message.update(Text("\n".join(self._notes)))
-        self.call_after_refresh(self._report_dropped)
+        self._report_dropped()
 
-    def _report_dropped(self) -> None:
-        """Labels are placed at draw time: say afterwards if some did not fit."""
+    @on(ScatterPlot.Drawn)
+    def _report_dropped(self, event: ScatterPlot.Drawn | None = None) -> None:
+        """Labels are placed at draw time: say so if some did not fit."""
         plot = self.query_one("#map-plot", ScatterPlot)
         notes = list(self._notes)
         if plot.dropped:
-            notes.append(f"重なったため {plot.dropped} 語のラベルを省きました (+ の印は残っています)。端末を広げると表示されます。")
+            notes.append(f"重なった {plot.dropped} 語は + の印だけです。端末を広げるとラベルも出ます。")
         self.query_one("#map-message", Static).update(Text("\n".join(notes)))

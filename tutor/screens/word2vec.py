@@ -20,7 +20,7 @@ from ..core import checkpoint
 from ..core.text import analyze, normalize
 from ..core.word2vec import BUNDLED, MODE_NAMES, Neighbor, UnknownWord, WordVectors, load
 from ..widgets.bars import BarChart
-from .base import LessonDemo
+from .base import LessonDemo, gone
 
 #: Parts of speech (UniDic's first level) whose words make good queries.
 CONTENT_POS = ("名詞", "代名詞", "動詞", "形容詞", "形状詞", "副詞")
@@ -93,6 +93,13 @@ class ModelPanel(Widget):
     @property
     def models(self) -> dict[str, WordVectors]:
         return self.demo.models
+
+    def on_mount(self) -> None:
+        """A panel built after the models loaded catches up at once."""
+        if gone(self) or not self.models:
+            return
+        self.sentence_changed(self.demo.words)
+        self.models_changed()
 
     def models_changed(self) -> None:
         """The loaded models changed: redraw."""
@@ -280,6 +287,7 @@ class Word2VecDemo(LessonDemo):
 
     DEFAULT_CSS = """
     Word2VecDemo #w2v-status { height: auto; padding: 0 1; color: $text-muted; }
+    Word2VecDemo #w2v-tabs { height: 1fr; }
     """
 
     class Loaded(Message):
@@ -291,24 +299,36 @@ class Word2VecDemo(LessonDemo):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.models: dict[str, WordVectors] = {}
+        self.words: list[str] = []  # content words of the learner's sentence
         self.status = "ベクトルを読み込み中…"
         self._expected: dict[tuple[str, str, str], str] = {}
         self._quality: dict[int, tuple] = {}
 
     def compose(self) -> ComposeResult:
-        from .w2v_map import MapPanel
-        from .w2v_train import TrainPanel
-
         yield Static(self.status, id="w2v-status")
         with TabbedContent(id="w2v-tabs"):
             with TabPane("類似語", id="w2v-similar"):
                 yield SimilarPanel(self, id="similar-panel")
-            with TabPane("アナロジー", id="w2v-analogy"):
-                yield AnalogyPanel(self, id="analogy-panel")
-            with TabPane("地図 (PCA)", id="w2v-map"):
-                yield MapPanel(self, id="map-panel")
-            with TabPane("学習", id="w2v-train"):
-                yield TrainPanel(self, id="train-panel")
+            # The other panels are built the first time their tab is shown: the lesson's
+            # first frame does not wait for their widgets.
+            yield TabPane("アナロジー", id="w2v-analogy")
+            yield TabPane("地図 (PCA)", id="w2v-map")
+            yield TabPane("学習", id="w2v-train")
+
+    def _panel_class(self, pane_id: str) -> type[ModelPanel] | None:
+        from .w2v_map import MapPanel
+        from .w2v_train import TrainPanel
+
+        return {"w2v-analogy": AnalogyPanel, "w2v-map": MapPanel, "w2v-train": TrainPanel}.get(pane_id)
+
+    @on(TabbedContent.TabActivated, "#w2v-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        pane = event.pane
+        cls = self._panel_class(pane.id or "")
+        if cls is None or pane.query(ModelPanel):
+            return
+        pane.mount(cls(self, id=f"{pane.id}-panel"))
 
     def on_mount(self) -> None:
         if self.gone:
@@ -373,9 +393,9 @@ class Word2VecDemo(LessonDemo):
 
     def sentence_changed(self, sentence: str) -> None:
         super().sentence_changed(sentence)
-        words = content_words(sentence)
+        self.words = content_words(sentence)
         for panel in self.query(ModelPanel):
-            panel.sentence_changed(words)
+            panel.sentence_changed(self.words)
 
     def focus_default(self, retry: bool = True) -> None:
         boxes = self.query("#sim-word")

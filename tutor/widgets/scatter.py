@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -91,13 +92,23 @@ class ScatterPlot(Widget):
     ScatterPlot { height: 1fr; min-height: 8; border: round $primary 40%; }
     """
 
+    class Drawn(Message):
+        """Posted when the number of labels left out for lack of room changes."""
+
+        def __init__(self, dropped: int) -> None:
+            super().__init__()
+            self.dropped = dropped
+
     points: reactive[tuple[Point, ...]] = reactive(tuple, layout=False)
     #: Labels left out at the last draw, for lack of room.
     dropped: int = 0
 
     def render(self) -> Text:
         width, height = self.content_size.width, self.content_size.height
+        grid, dropped = layout(list(self.points), width, height) if self.points else ([], 0)
+        if dropped != self.dropped:  # placement depends on the size: known only now
+            self.dropped = dropped
+            self.post_message(self.Drawn(dropped))
         if not self.points:
             return Text("（表示する単語がありません）", style="dim")
-        grid, self.dropped = layout(list(self.points), width, height)
         return render_grid(grid)
