@@ -42,6 +42,14 @@ def test_closing_punctuation_never_starts_a_line(lines) -> None:
             assert line[0] not in "、。", (width, line)
 
 
+def test_punctuation_after_a_latin_word_or_number_stays_with_it(lines) -> None:
+    cjk_wrap.install()
+    text = "同じ向きなら 1、直交なら 0、正反対なら -1。skip-gram は遅い。"
+    for width in range(6, 40):
+        for line in lines(text, width):
+            assert line.lstrip()[:1] not in "、。", (width, line)
+
+
 def test_latin_words_still_break_at_spaces(lines) -> None:
     cjk_wrap.install()
     out = lines("MeCab と UniDic で解析する", 12)

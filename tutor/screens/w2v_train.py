@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from ..core import corpus
 from ..core.train import TrainingCancelled
 from ..core.word2vec import BUNDLED, DEFAULTS, W2VConfig, WordVectors
+from ..widgets.bars import fit
 from .base import gone
 from .word2vec import ModelPanel, model_label
 
@@ -248,7 +249,7 @@ class TrainPanel(ModelPanel):
                 (model_label(k, m), q) for k, m in self.demo.models.items() if k != "trained" and (q := self.demo.quality(m))
             ]
             for name, q in rows:
-                out.append(f"  {name:<12} 近傍の同グループ率 {q.neighbour_share:.3f}  アナロジー正答 {q.analogy_accuracy:.0%}\n")
+                out.append(f"  {fit(name, 14)} 近傍の同グループ率 {q.neighbour_share:.3f}  アナロジー正答 {q.analogy_accuracy:.0%}\n")
         out.append(
             "\n類似語・アナロジー・地図のタブに「学習したモデル」が加わりました。設定を変えて学習し直し、違いを比べてみましょう。",
             style="dim",

@@ -23,7 +23,7 @@ _CLOSE = "、。，．・：；？！ー」』）】〕〉》〟’”々ぁぃ�
 # Never at the end of a line.
 _OPEN = "「『（【〔〈《〝‘“"
 
-_UNIT = rf"[{_OPEN}]*[{_WIDE}][{_CLOSE}]*|[^\s{_WIDE}]+"
+_UNIT = rf"[{_OPEN}]*[{_WIDE}][{_CLOSE}]*|[^\s{_WIDE}]+[{_CLOSE}]*"
 
 #: One breakable unit: an opening bracket run, one wide character and the closers after it,
 #: or a run of non-wide text (a Latin word); with the spaces around it as each wrapper expects.
