@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from textual.widgets import Input
+
 from tutor.app import build_app
 from tutor.core.device import resolve
 
@@ -25,6 +27,9 @@ async def settle(pilot) -> None:
     """Let the device check, Markdown rendering and workers finish, so every run draws the same."""
     await pilot.pause(0.5)
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for box in pilot.app.query(Input):  # a blinking cursor would make the picture depend on timing
+        box.cursor_blink = False
     await pilot.pause()
 
 
