@@ -54,6 +54,10 @@ class TutorApp(App[int]):
         Binding("1", "show_tab('prose')", "説明", id="tab.prose", tooltip="説明タブ（レッスンの本文）"),
         Binding("2", "show_tab('demo')", "実験", id="tab.demo", tooltip="実験タブ（モデルを動かすデモ）"),
         Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）"),
+        Binding("right_square_bracket", "inner_tab(1)", "次の実験", id="demo.next", key_display="]",
+                tooltip="実験タブの中の次のページへ（[ で前へ）"),
+        Binding("left_square_bracket", "inner_tab(-1)", "前の実験", id="demo.previous", key_display="[", show=False,
+                tooltip="実験タブの中の前のページへ"),
         Binding("s", "set_sentence", "あなたの文", id="sentence.set", tooltip="あなたの文を入力する / サンプルから選ぶ"),
         Binding("d", "cycle_device", "デバイス", id="device.cycle", tooltip="デバイスを auto / cpu / cuda と切り替える"),
         Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False, tooltip="ダーク / ライトのテーマを切り替える"),
@@ -241,7 +245,24 @@ class TutorApp(App[int]):
             return isinstance(self.focused, Input)
         if action == "prose":
             return self.progress.tab == "prose"
+        if action == "inner_tab":
+            return self.progress.tab == "demo" and self._demo_tabs() is not None
         return True
+
+    def _demo_tabs(self) -> TabbedContent | None:
+        """The 実験 tab's own tabs (L1's 解析表 / 比較 / one-hot, L2's 類似語 / …), if it has any."""
+        tabs = self.query_one("#demo-host").query(TabbedContent)
+        return tabs.first() if tabs else None
+
+    def action_inner_tab(self, step: int) -> None:
+        """] / [: the next or previous page inside the 実験 tab, without reaching for the mouse."""
+        tabs = self._demo_tabs()
+        if tabs is None:
+            return
+        # Its own panes only (they sit in its ContentSwitcher), not those of tabs nested deeper.
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.parent is not None and pane.parent.parent is tabs]
+        if tabs.active in panes:
+            tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
 
     def action_prose(self, method: str) -> None:
         """Scroll the 説明 tab from the keyboard."""

@@ -240,3 +240,23 @@ async def test_a_corrupted_bundled_model_is_refused(paths, tmp_path) -> None:
         demo = await open_l2_demo(pilot)
         assert set(demo.models) == {"skipgram"}
         assert "壊れて" in text_of(demo.query_one("#w2v-status", Static))
+
+
+async def test_brackets_page_through_the_demo_tabs_from_the_keyboard(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        demo = await open_l2_demo(pilot)
+        tabs = demo.query_one("#w2v-tabs", TabbedContent)
+        await pilot.press("escape")  # leave the word box: keys go to the app
+        await pilot.press("]")
+        await pilot.pause()
+        assert tabs.active == "w2v-analogy"
+        await pilot.press("]", "]")
+        await pilot.pause()
+        assert tabs.active == "w2v-train"
+        await pilot.press("]")
+        assert tabs.active == "w2v-similar"  # wraps around
+        await pilot.press("[")
+        assert tabs.active == "w2v-train"
+        await pilot.press("1", "]")  # on the 説明 tab the key does nothing
+        assert tabs.active == "w2v-train"

@@ -166,7 +166,9 @@ class SimilarPanel(ModelPanel):
             except UnknownWord as exc:
                 problems.append(f"{model_label(key, wv)}: {exc}")
         columns.mount_all(statics)
-        notes = problems if len(problems) < len(self.models) else problems[:1]
+        if problems and len(problems) == len(self.models):  # every model says the same: once, unlabelled
+            problems = [problems[0].split(": ", 1)[1]]
+        notes = problems
         message.update(Text("\n".join(notes + rarity_notes([word], self.models))))
         if statics:
             hint.update(
