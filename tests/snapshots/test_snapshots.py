@@ -85,3 +85,12 @@ def test_l2_map(snap_compare, app) -> None:
         await open_l2(pilot, "w2v-map")
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_l2_training_without_corpus_small_terminal(snap_compare, app, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "no-corpus-here"))
+
+    async def run_before(pilot) -> None:
+        await open_l2(pilot, "w2v-train")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

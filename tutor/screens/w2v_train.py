@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Label, ProgressBar, Select, Sparkline, Static
 from textual.worker import get_current_worker
@@ -50,8 +50,9 @@ def tokenized_corpus(data_dir: Path) -> list[list[str]]:
 
 class TrainPanel(ModelPanel):
     DEFAULT_CSS = """
-    TrainPanel Select { width: 14; }
-    TrainPanel Select.num { width: 9; }
+    TrainPanel #train-knobs { grid-size: 4; grid-columns: 10 15 10 10; grid-rows: 1; height: auto; padding: 0 1; }
+    TrainPanel #train-knobs Select { width: 1fr; }
+    TrainPanel #train-knobs Label { width: 1fr; text-align: right; padding-right: 1; }
     TrainPanel #train-progress { padding: 0 1; }
     TrainPanel #train-loss { height: 4; margin: 0 1; }
     TrainPanel .section { padding: 1 1 0 1; text-style: bold; height: auto; }
@@ -84,13 +85,13 @@ class TrainPanel(ModelPanel):
     def compose(self) -> ComposeResult:
         d = DEFAULTS["cbow"]
         with VerticalScroll():
-            with Horizontal(classes="row"):
+            defaults = {"dim": d.vector_size, "window": d.window, "epochs": d.epochs, "min_count": d.min_count}
+            # A grid of label / knob pairs: fits an 80-column terminal with the lesson list open.
+            with Grid(id="train-knobs"):
                 yield Label("モード")
                 yield Select([("CBOW", "cbow"), ("skip-gram", "skipgram")], value="cbow", allow_blank=False, id="train-mode", compact=True)
-                for key, (label, values) in CHOICES.items():
-                    yield Label(" " + label)
-                    default = {"dim": d.vector_size, "window": d.window, "epochs": d.epochs, "min_count": d.min_count}[key]
-                    yield Select([(str(v), v) for v in values], value=default, allow_blank=False, id=f"train-{key}", compact=True, classes="num")
+                for key in CHOICES:
+                    yield from self._knob(key, defaults[key])
             with Horizontal(classes="row"):
                 yield Button("学習開始", id="train-start", variant="primary", compact=True)
                 yield Button("中止", id="train-cancel", compact=True, disabled=True)
@@ -98,9 +99,14 @@ class TrainPanel(ModelPanel):
                 yield Label("", id="train-corpus", classes="hint")
             yield ProgressBar(total=100, show_eta=False, id="train-progress")
             yield Static(id="train-status")
-            yield Static("損失 (エポックごと。学習文から固定した 500 文で測る負例サンプリングの損失)", classes="section")
+            yield Static("損失 (エポックごと。学習文から選んだ 500 文で測定)", classes="section")
             yield Sparkline([], id="train-loss")
             yield Static(id="train-result")
+
+    def _knob(self, key: str, default: int) -> ComposeResult:
+        label, values = CHOICES[key]
+        yield Label(label)
+        yield Select([(str(v), v) for v in values], value=default, allow_blank=False, id=f"train-{key}", compact=True, classes="num")
 
     def on_mount(self) -> None:
         if gone(self):
