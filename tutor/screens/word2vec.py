@@ -158,19 +158,20 @@ class SimilarPanel(ModelPanel):
             message.update("単語を入力するか、あなたの文の語を選んでください。")
             hint.update("")
             return
-        statics, problems = [], []
+        charts, unknown = [], []
         for key, wv in self.models.items():
             title = f"{model_label(key, wv)}: 「{word}」に近い語"
             try:
-                statics.append(neighbor_chart(title, wv.similar(word, TOPN)))
+                charts.append(neighbor_chart(title, wv.similar(word, TOPN)))
             except UnknownWord as exc:
-                problems.append(f"{model_label(key, wv)}: {exc}")
-        columns.mount_all(statics)
-        if problems and len(problems) == len(self.models):  # every model says the same: once, unlabelled
-            problems = [problems[0].split(": ", 1)[1]]
-        notes = problems
+                unknown.append((model_label(key, wv), exc))
+        columns.mount_all(charts)
+        if charts:
+            notes = [f"{label}: {exc}" for label, exc in unknown]
+        else:  # every model says the same: once, unlabelled
+            notes = [str(unknown[0][1])] if unknown else []
         message.update(Text("\n".join(notes + rarity_notes([word], self.models))))
-        if statics:
+        if charts:
             hint.update(
                 "数値はコサイン類似度 (1 に近いほど同じ向き)。同じ語でも CBOW と skip-gram で並びが違います。"
                 "文脈で置き換えられる語 (同じ品詞・同じ話題) が上に来ることが多いはずです。"
