@@ -21,6 +21,7 @@ from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Se
 from .screens.base import LessonDemo, SentenceChosen
 from .screens.help import HelpScreen
 from .screens.registry import demo_class
+from .widgets.prose import split_first_screen
 from .screens.sentence import SentenceScreen
 from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
@@ -119,6 +120,7 @@ class TutorApp(App[int]):
                 with TabPane("1 説明", id="tab-prose"):
                     with VerticalScroll(id="prose-scroll"):
                         yield Markdown(id="prose")
+                        yield Markdown(id="prose-rest")
                 with TabPane("2 実験", id="tab-demo"):
                     yield Vertical(id="demo-host")
                 with TabPane("3 クイズ", id="tab-quiz"):
@@ -176,7 +178,7 @@ class TutorApp(App[int]):
                 prose = lesson.prose()
             except catalog.CurriculumError as exc:
                 prose = f"# {lesson.label}\n\nこのレッスンの説明を読めませんでした。\n\n```text\n{exc}\n```"
-            self.query_one("#prose", Markdown).update(prose)
+            self._show_prose(prose)
             self.query_one("#prose-scroll").scroll_home(animate=False)
             host = self.query_one("#demo-host")
             host.remove_children()
@@ -194,6 +196,25 @@ class TutorApp(App[int]):
         self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS.get(self.progress.tab, "tab-prose")
         self._show_state(lesson)
         self.save()
+
+    def _show_prose(self, prose: str) -> None:
+        """The first screenful at once, the rest once that is drawn (see widgets/prose.py).
+
+        The two parts go to two Markdown widgets, one under the other: Markdown.append
+        is made for streaming and rewrites the last block it has, which would eat a
+        code block that ends the first part.
+        """
+        head, tail = split_first_screen(prose)
+        shown = self.query_one("#prose", Markdown).update(head)
+        rest = self.query_one("#prose-rest", Markdown)
+        rest.update("")
+
+        async def show_rest() -> None:
+            await shown
+            await rest.update(tail)
+
+        # exclusive: switching lessons cancels the tail of the previous one
+        self.run_worker(show_rest(), group="prose", exclusive=True, exit_on_error=False)
 
     def action_next_lesson(self) -> None:
         i = self.curriculum.index(self.lesson.id)
