@@ -33,28 +33,39 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+def keys(*pressed: str):
+    """Press keys, then settle: the cursors of inputs that the keys bring up stop blinking too."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*pressed)
+        await settle(pilot)
+
+    return run_before
+
+
 def test_l0_prose(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
 
 
 def test_l0_demo_small_terminal(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=(80, 24), press=["2"], run_before=settle)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("2"))
 
 
 def test_l1_prose_large_terminal(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=(200, 60), press=["n"], run_before=settle)
+    assert snap_compare(app, terminal_size=(200, 60), run_before=keys("n"))
 
 
 def test_l1_analysis_table(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=(100, 30), press=["n", "2"], run_before=settle)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys("n", "2"))
 
 
 def test_l1_analysis_table_small_terminal(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=(80, 24), press=["n", "2"], run_before=settle)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("n", "2"))
 
 
 def test_l1_quiz_light_theme(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=(100, 30), press=["t", "n", "3"], run_before=settle)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys("t", "n", "3"))
 
 
 async def open_l2(pilot, tab: str) -> None:
