@@ -1,0 +1,197 @@
+"""CLI for lessons L3/L4: `tutor translate`, `tutor train seq2seq`, `tutor eval seq2seq`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .settings import Paths
+
+EXIT_FAIL = 1
+#: The default translator: the best attention variant (by dev BLEU, see each CARD.md).
+DEFAULT_VARIANT = "general"
+#: Source-length buckets (MeCab tokens) of `tutor eval seq2seq`.
+BUCKETS = (("≤ 8", 0, 8), ("9–12", 9, 12), ("≥ 13", 13, 10**9))
+
+
+def _err(msg: str) -> None:
+    print(f"tutor: {msg}", file=sys.stderr)
+
+
+def _variant_args(p) -> None:
+    from .core.seq2seq import VARIANTS
+
+    p.add_argument("--variant", choices=VARIANTS, default=DEFAULT_VARIANT, help=f"モデル（既定 {DEFAULT_VARIANT}）")
+    p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
+
+
+def add_translate_parser(sub) -> None:
+    p = sub.add_parser("translate", help="日本語を英語に翻訳する（RNN seq2seq）")
+    p.add_argument("text", nargs="?", help="文（省略すると標準入力の各行）")
+    _variant_args(p)
+    p.add_argument("--hard", action="store_true", help="ハードアテンション（重み最大の 1 語だけを見る）")
+    p.add_argument("--beam", type=int, default=1, help="ビーム幅 1–10（1 は貪欲法）")
+    p.add_argument("--no-length-norm", action="store_true", help="ビーム探索で長さの正規化をしない")
+    p.add_argument("--json", action="store_true", help="1 入力につき 1 行の JSON")
+
+
+def add_train_parser(tsub) -> None:
+    p = tsub.add_parser("seq2seq", help="RNN 翻訳モデルを学習する")
+    _variant_args(p)
+    p.add_argument("--epochs", type=int, default=14)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--teacher-forcing", type=float, default=1.0, help="正解の語を次の入力にする確率（既定 1.0）")
+    p.add_argument("--emb", type=int, default=128)
+    p.add_argument("--hidden", type=int, default=256)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--limit", type=int, help="学習に使う文対の数（既定: すべて）")
+    p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
+    p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/seq2seq-<variant>）")
+
+
+def add_eval_parser(esub) -> None:
+    p = esub.add_parser("seq2seq", help="dev（または --ja/--en）で BLEU を測る")
+    _variant_args(p)
+    p.add_argument("--beam", type=int, default=1)
+    p.add_argument("--ja", type=Path, help="日本語のファイル（1 行 1 文）")
+    p.add_argument("--en", type=Path, help="参照訳（トークン化・小文字化済み、1 行 1 文）")
+    p.add_argument("--json", action="store_true")
+
+
+def _load(args, paths: Paths):
+    from .core import translator
+
+    folder = args.dir or paths.models_dir / translator.BUNDLED[args.variant]
+    return translator.load(folder)
+
+
+def cmd_translate(args, paths: Paths) -> int:
+    from .__main__ import _inputs
+
+    if not 1 <= args.beam <= 10:
+        _err("--beam は 1〜10 にしてください。")
+        return 2
+    if args.text is not None and not args.text.strip():
+        _err("テキストが空です。")
+        return 2
+    model = _load(args, paths)
+    for text in _inputs(args.text):
+        result = model.translate(text, beam=args.beam, hard=args.hard, length_norm=not args.no_length_norm)
+        for notice in result.notices:
+            _err(notice)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(" ".join(result.target), flush=True)
+    return 0
+
+
+def bucket_of(n: int) -> str:
+    return next(name for name, lo, hi in BUCKETS if lo <= n <= hi)
+
+
+def evaluate(model, ja_lines: list[str], en_lines: list[str], beam: int = 1) -> dict:
+    """Corpus BLEU and BLEU per source-length bucket."""
+    from .core.text import tokenize
+    from .core.train.seq2seq import bleu, translate_ids
+
+    sources = [tokenize(j) for j in ja_lines]
+    refs = [e.split() for e in en_lines]
+    if beam <= 1:
+        hyps = [model.tgt_vocab.decode(h) for h in translate_ids(model.model, [model.src_vocab.encode(s) for s in sources])]
+    else:
+        hyps = [model.translate(j, beam=beam).target for j in ja_lines]
+    out = {"bleu": round(bleu(hyps, refs), 2), "sentences": len(refs), "buckets": {}}
+    for name, lo, hi in BUCKETS:
+        idx = [i for i, s in enumerate(sources) if lo <= len(s) <= hi]
+        if idx:
+            out["buckets"][name] = {"bleu": round(bleu([hyps[i] for i in idx], [refs[i] for i in idx]), 2), "sentences": len(idx)}
+    return out
+
+
+def cmd_eval(args, paths: Paths) -> int:
+    from .core import corpus
+
+    if (args.ja is None) != (args.en is None):
+        _err("--ja と --en は両方指定してください。")
+        return 2
+    if args.ja is not None:
+        ja = args.ja.read_text(encoding="utf-8").splitlines()
+        en = args.en.read_text(encoding="utf-8").splitlines()
+        if len(ja) != len(en):
+            _err(f"行数が合いません: {args.ja} {len(ja)} 行、{args.en} {len(en)} 行")
+            return EXIT_FAIL
+    else:
+        try:
+            pairs = list(corpus.read_pairs(corpus.find(paths.corpus_dir), "dev"))
+        except corpus.CorpusNotFound as exc:
+            _err(str(exc))
+            return EXIT_FAIL
+        ja, en = [p.ja for p in pairs], [p.en for p in pairs]
+    model = _load(args, paths)
+    result = {"variant": model.variant, "beam": args.beam, **evaluate(model, ja, en, args.beam)}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(f"{model.variant}（ビーム幅 {args.beam}）: BLEU {result['bleu']:.2f}（{result['sentences']} 文）")
+    for name, b in result["buckets"].items():
+        print(f"  原文 {name} 語: BLEU {b['bleu']:.2f}（{b['sentences']} 文）")
+    return 0
+
+
+def cmd_train(args, paths: Paths) -> int:
+    from .core import checkpoint, corpus
+    from .core.seq2seq import Seq2SeqConfig
+    from .core.train.seq2seq import TrainConfig, prepare, train
+    from .core.translator import BUNDLED, Translator
+
+    try:
+        data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
+        if not corpus.is_corpus_dir(data_dir):
+            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
+    except corpus.CorpusNotFound as exc:
+        _err(str(exc))
+        return EXIT_FAIL
+    t = time.perf_counter()
+    data = prepare(data_dir, limit=args.limit)
+    print(f"コーパス: {len(data.train):,} 文対（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
+          f"準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
+    model_cfg = Seq2SeqConfig(variant=args.variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=args.emb, hidden=args.hidden)
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, teacher_forcing=args.teacher_forcing, seed=args.seed)
+    tty = sys.stderr.isatty()
+
+    def progress(p) -> None:
+        bleu = f" dev BLEU {p.dev_bleu[-1]:.2f}" if p.dev_bleu else ""
+        line = f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{bleu} 経過 {p.elapsed:.0f} 秒"
+        if tty:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+        elif p.batch == p.batches and len(p.dev_bleu) == p.epoch:
+            print(line, file=sys.stderr, flush=True)
+
+    model, figures = train(data, model_cfg, cfg, on_progress=progress)
+    if tty:
+        print(file=sys.stderr)
+    out = args.out or paths.user_models_dir / BUNDLED[args.variant]
+    translator = Translator(model, data.src_vocab, data.tgt_vocab, {**figures, "train_config": cfg.__dict__})
+    translator.save(out)
+    if out.resolve().parent == paths.models_dir.resolve():
+        checkpoint.write_manifest(paths.models_dir)
+    print(f"保存しました: {out}（最良 dev BLEU {figures['best_dev_bleu']}、{figures['best_epoch']} エポック目）")
+    return 0
+
+
+def run(args, paths: Paths) -> int:
+    from .core.checkpoint import ModelError
+
+    try:
+        if args.command == "translate":
+            return cmd_translate(args, paths)
+        if args.command == "train":
+            return cmd_train(args, paths)
+        return cmd_eval(args, paths)
+    except ModelError as exc:
+        _err(str(exc))
+        return EXIT_FAIL

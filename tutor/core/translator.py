@@ -1,0 +1,106 @@
+"""A trained RNN translator on disk and in use: load, save, translate text.
+
+A model folder holds ``model.safetensors`` (float16; computed in float32),
+``config.json`` (the :class:`~tutor.core.seq2seq.Seq2SeqConfig` plus training
+figures), ``vocab.json`` (``{"src": [...], "tgt": [...]}``) and ``CARD.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checkpoint
+from .seq2seq import Seq2Seq, Seq2SeqConfig
+from .text import analyze
+from .vocab import EOS_ID, Vocab
+
+#: Bundled variants -> folder under models/.
+BUNDLED = {v: f"seq2seq-{v}" for v in ("plain", "dot", "general", "concat", "additive")}
+
+
+@dataclass(frozen=True)
+class Translation:
+    variant: str
+    source: list[str]
+    target: list[str]
+    attention: list[list[float]] | None  # one row per target token, one column per source token
+    notices: tuple[str, ...] = ()
+    candidates: list[tuple[list[str], float]] = field(default_factory=list)  # beam: (tokens, score)
+
+    def to_json(self) -> dict:
+        return {"variant": self.variant, "source": self.source, "target": self.target, "attention": self.attention}
+
+
+@dataclass
+class Translator:
+    model: Seq2Seq
+    src_vocab: Vocab
+    tgt_vocab: Vocab
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def variant(self) -> str:
+        return self.model.cfg.variant
+
+    def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True) -> Translation:
+        from .seq2seq_decode import beam_search, greedy_steps
+
+        analysis = analyze(text)
+        source = [t.surface for t in analysis.tokens]
+        if not source:
+            return Translation(self.variant, [], [], None if self.variant == "plain" else [], analysis.notices)
+        ids = self.src_vocab.encode(source)
+        candidates: list[tuple[list[str], float]] = []
+        if beam <= 1:
+            steps = list(greedy_steps(self.model, ids, hard=hard))
+            if steps and steps[-1].token == EOS_ID:
+                steps = steps[:-1]
+            tokens = [s.token for s in steps]
+            weights = [s.weights for s in steps]
+        else:
+            hyps = beam_search(self.model, ids, width=beam, length_norm=length_norm, hard=hard)
+            tokens, weights = hyps[0].tokens, hyps[0].weights[: len(hyps[0].tokens)]
+            candidates = [(self.tgt_vocab.decode(h.tokens), h.score(length_norm)) for h in hyps]
+        target = [self.tgt_vocab.tokens[t] for t in tokens]
+        attention = None if self.variant == "plain" else [list(w) for w in weights]
+        return Translation(self.variant, source, target, attention, analysis.notices, candidates)
+
+    def save(self, folder: Path, card: str | None = None) -> None:
+        from safetensors.torch import save_file
+
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        save_file({k: v.detach().half().contiguous() for k, v in self.model.state_dict().items()}, str(tmp / checkpoint.WEIGHTS))
+        checkpoint.write_json(tmp / checkpoint.CONFIG, {**self.model.cfg.to_json(), "meta": self.meta})
+        checkpoint.write_json(tmp / checkpoint.VOCAB, {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens})
+        if card:
+            (tmp / checkpoint.CARD).write_text(card, encoding="utf-8")
+        checkpoint.replace_dir(tmp, folder)
+
+
+def load(folder: Path) -> Translator:
+    """Rebuild a translator from its folder (checked against the manifest when it has one)."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    checkpoint.verify(folder)
+    config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
+    try:
+        meta = config.pop("meta", {})
+        cfg = Seq2SeqConfig.from_json(config)
+        src_vocab, tgt_vocab = Vocab(vocab["src"]), Vocab(vocab["tgt"])
+        if (cfg.src_vocab, cfg.tgt_vocab) != (len(src_vocab), len(tgt_vocab)):
+            raise ValueError("the vocabularies do not match the config")
+        weights = load_file(str(folder / checkpoint.WEIGHTS))
+        model = Seq2Seq(cfg)
+        model.load_state_dict({k: v.float() for k, v in weights.items()})
+    except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError, json.JSONDecodeError) as exc:
+        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
+    model.eval()
+    return Translator(model, src_vocab, tgt_vocab, meta)
