@@ -50,6 +50,7 @@ def add_train_parser(tsub) -> None:
     p.add_argument("--limit", type=int, help="学習に使う文対の数（既定: すべて）")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/seq2seq-<variant>）")
+    p.add_argument("--eval-beam", type=int, default=5, help="学習後の評価で使うビーム幅（1 で貪欲法のみ）")
 
 
 def add_eval_parser(esub) -> None:
@@ -146,7 +147,7 @@ def cmd_train(args, paths: Paths) -> int:
     from .core import checkpoint, corpus
     from .core.seq2seq import Seq2SeqConfig
     from .core.train.seq2seq import TrainConfig, prepare, train
-    from .core.translator import BUNDLED, Translator
+    from .core.translator import BUNDLED, Translator, model_card
 
     try:
         data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
@@ -176,7 +177,14 @@ def cmd_train(args, paths: Paths) -> int:
         print(file=sys.stderr)
     out = args.out or paths.user_models_dir / BUNDLED[args.variant]
     translator = Translator(model, data.src_vocab, data.tgt_vocab, {**figures, "train_config": cfg.__dict__})
-    translator.save(out)
+    dev = list(corpus.read_pairs(data_dir, "dev"))
+    ja, en = [p.ja for p in dev], [p.en for p in dev]
+    evaluation = {"greedy": evaluate(translator, ja, en, 1)}
+    if args.eval_beam > 1:
+        evaluation[f"beam {args.eval_beam}"] = evaluate(translator, ja, en, args.eval_beam)
+    translator.meta["evaluation"] = evaluation
+    command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "seq2seq"] else "tutor train seq2seq"
+    translator.save(out, card=model_card(translator, command, evaluation))
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
     print(f"保存しました: {out}（最良 dev BLEU {figures['best_dev_bleu']}、{figures['best_epoch']} エポック目）")

@@ -35,14 +35,14 @@ def trained(tmp_path_factory):
     paths = Paths(data_dir=base / "data", config_dir=base / "config")
     out = base / "model"
     code = main(["train", "seq2seq", "--variant", "additive", "--epochs", "2", "--emb", "16", "--hidden", "24",
-                 "--batch-size", "16", "--data", str(data), "--out", str(out)], paths=paths)
+                 "--batch-size", "16", "--eval-beam", "2", "--data", str(data), "--out", str(out)], paths=paths)
     assert code == 0
     return paths, out, data
 
 
 def test_train_saves_a_loadable_model_without_pickle(trained) -> None:
     _, out, _ = trained
-    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors", "vocab.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["CARD.md", "config.json", "model.safetensors", "vocab.json"]
     model = translator.load(out)
     assert model.variant == "additive" and model.model.cfg.hidden == 24
     assert len(model.meta["dev_bleu_per_epoch"]) == 2

@@ -104,3 +104,42 @@ def load(folder: Path) -> Translator:
         raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
     model.eval()
     return Translator(model, src_vocab, tgt_vocab, meta)
+
+
+def model_card(t: Translator, command: str, evaluation: dict | None) -> str:
+    """CARD.md: data, command, configuration, training curve and measured BLEU."""
+    cfg, meta = t.model.cfg, t.meta
+    n_params = sum(p.numel() for p in t.model.parameters())
+    lines = [
+        f"# seq2seq-{cfg.variant}",
+        "",
+        "An RNN encoder-decoder translating Japanese to English (lessons L3/L4), trained by the",
+        "project on small_parallel_enja: Japanese tokenized by our MeCab pipeline (the corpus's",
+        "own word splits joined first), English as the corpus gives it (tokenized, lower-cased).",
+        "",
+        "## Command",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "## Model",
+        "",
+        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
+        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        f"- vocabularies: Japanese {len(t.src_vocab):,}, English {len(t.tgt_vocab):,} tokens (min count 2)",
+        "",
+        "## Training",
+        "",
+        *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
+        f"- training pairs: {meta.get('train_pairs', '?'):,}",
+        f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
+        f"- dev BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('dev_bleu_per_epoch', []))}",
+        f"- kept: epoch {meta.get('best_epoch', '?')} (best dev BLEU {meta.get('best_dev_bleu', '?')})",
+    ]
+    if evaluation:
+        lines += ["", "## Quality (`tutor eval seq2seq`, dev split, sacrebleu tokenize=none)", ""]
+        for name, result in evaluation.items():
+            buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())
+            lines.append(f"- {name}: BLEU {result['bleu']:.2f}; by source length: {buckets}")
+    return "\n".join(lines) + "\n"
