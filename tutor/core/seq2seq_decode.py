@@ -112,16 +112,16 @@ def beam_search(
             w = parent.weights + ([weights[row].tolist()] if weights is not None else [])
             candidates.append((row, Hypothesis(parent.tokens + [token], value, w, token == EOS_ID)))
         candidates.sort(key=lambda c: c[1].score(length_norm), reverse=True)
+        # The best `width` candidates survive this step; those that just ended are set aside.
         alive, rows, pruned = [], [], []
-        for row, hyp in candidates:
-            if hyp.finished:
-                if len(finished) < width:
-                    finished.append(Hypothesis(hyp.tokens[:-1], hyp.logprob, hyp.weights, True))
-            elif len(alive) < width:
+        for rank, (row, hyp) in enumerate(candidates):
+            if rank >= width:
+                pruned.append(hyp)
+            elif hyp.finished:
+                finished.append(Hypothesis(hyp.tokens[:-1], hyp.logprob, hyp.weights, True))
+            else:
                 alive.append(hyp)
                 rows.append(row)
-            else:
-                pruned.append(hyp)
         if on_step is not None:
             on_step(t, list(alive), pruned)
         if not alive or len(finished) >= width:
