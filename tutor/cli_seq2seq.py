@@ -22,7 +22,7 @@ def _err(msg: str) -> None:
 
 
 def _variant_args(p) -> None:
-    from .core.seq2seq import VARIANTS
+    from .core.variants import VARIANTS
 
     p.add_argument("--variant", choices=VARIANTS, default=DEFAULT_VARIANT, help=f"モデル（既定 {DEFAULT_VARIANT}）")
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
@@ -60,6 +60,8 @@ def add_eval_parser(esub) -> None:
     p.add_argument("--ja", type=Path, help="日本語のファイル（1 行 1 文）")
     p.add_argument("--en", type=Path, help="参照訳（トークン化・小文字化済み、1 行 1 文）")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--update-card", action="store_true",
+                   help="dev での貪欲法とビーム探索の BLEU を測り直し、モデルの CARD.md と config.json に書く")
 
 
 def _load(args, paths: Paths):
@@ -133,6 +135,8 @@ def cmd_eval(args, paths: Paths) -> int:
             return EXIT_FAIL
         ja, en = [p.ja for p in pairs], [p.en for p in pairs]
     model = _load(args, paths)
+    if args.update_card:
+        return _update_card(args, paths, model, ja, en)
     result = {"variant": model.variant, "beam": args.beam, **evaluate(model, ja, en, args.beam)}
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -141,6 +145,31 @@ def cmd_eval(args, paths: Paths) -> int:
     for name, b in result["buckets"].items():
         print(f"  原文 {name} 語: BLEU {b['bleu']:.2f}（{b['sentences']} 文）")
     return 0
+
+
+def _update_card(args, paths: Paths, model, ja: list[str], en: list[str]) -> int:
+    """Measure again (after a decoding fix, say) and rewrite the figures; the weights stay as they are."""
+    from .core import checkpoint
+    from .core.translator import BUNDLED, model_card
+
+    folder = args.dir or paths.models_dir / BUNDLED[args.variant]
+    evaluation = {"greedy": evaluate(model, ja, en, 1)}
+    if args.beam > 1:
+        evaluation[f"beam {args.beam}"] = evaluate(model, ja, en, args.beam)
+    model.meta["evaluation"] = evaluation
+    command = model.meta.get("command") or _command_from_card(folder)
+    model.meta["command"] = command
+    model.save(folder, card=model_card(model, command, evaluation))
+    if folder.resolve().parent == paths.models_dir.resolve():
+        checkpoint.write_manifest(paths.models_dir)
+    for name, result in evaluation.items():
+        print(f"{name}: BLEU {result['bleu']:.2f}")
+    return 0
+
+
+def _command_from_card(folder: Path) -> str:
+    lines = (folder / "CARD.md").read_text(encoding="utf-8").splitlines() if (folder / "CARD.md").is_file() else []
+    return next((lines[i + 1] for i, line in enumerate(lines[:-1]) if line.startswith("```sh")), "tutor train seq2seq")
 
 
 def cmd_train(args, paths: Paths) -> int:
@@ -184,6 +213,7 @@ def cmd_train(args, paths: Paths) -> int:
         evaluation[f"beam {args.eval_beam}"] = evaluate(translator, ja, en, args.eval_beam)
     translator.meta["evaluation"] = evaluation
     command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "seq2seq"] else "tutor train seq2seq"
+    translator.meta["command"] = command
     translator.save(out, card=model_card(translator, command, evaluation))
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)

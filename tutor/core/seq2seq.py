@@ -30,14 +30,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .vocab import BOS_ID, PAD_ID
 
-VARIANTS = ("plain", "dot", "general", "concat", "additive")
-VARIANT_NAMES = {
-    "plain": "アテンションなし",
-    "dot": "dot (sᵀh)",
-    "general": "general (sᵀWh)",
-    "concat": "concat (vᵀtanh(W[s;h]))",
-    "additive": "additive (Bahdanau)",
-}
+from .variants import VARIANT_NAMES, VARIANTS  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)

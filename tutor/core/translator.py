@@ -17,8 +17,7 @@ from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .text import analyze
 from .vocab import EOS_ID, Vocab
 
-#: Bundled variants -> folder under models/.
-BUNDLED = {v: f"seq2seq-{v}" for v in ("plain", "dot", "general", "concat", "additive")}
+from .variants import BUNDLED  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,8 @@ class Translation:
     candidates: list[tuple[list[str], float]] = field(default_factory=list)  # beam: (tokens, score)
 
     def to_json(self) -> dict:
-        return {"variant": self.variant, "source": self.source, "target": self.target, "attention": self.attention}
+        attention = None if self.attention is None else [[round(w, 6) for w in row] for row in self.attention]
+        return {"variant": self.variant, "source": self.source, "target": self.target, "attention": attention}
 
 
 @dataclass
