@@ -105,3 +105,14 @@ def test_l2_training_without_corpus_small_terminal(snap_compare, app, monkeypatc
         await open_l2(pilot, "w2v-train")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_l4_attention_grid(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        pilot.app.open_lesson("L4", "demo")
+        await settle(pilot)
+        pilot.app.query_one("#att-speed").value = 0.0
+        await settle(pilot)
+        await pilot.press("escape")
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

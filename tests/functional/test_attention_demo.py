@@ -1,0 +1,113 @@
+"""Pilot tests of lesson L4's demo, on tiny translators trained from the team's sentences."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Input, Select, Static
+
+from tutor.app import build_app
+from tutor.core.device import resolve
+from tutor.screens.attention import AttentionDemo, _cache
+from tutor.widgets.attention_grid import AttentionGrid
+
+SIZE = (120, 36)
+TINY = Path(__file__).parent.parent / "data" / "tiny_ja.txt"
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory) -> Path:
+    from tutor.core.seq2seq import Seq2SeqConfig
+    from tutor.core.text import tokenize
+    from tutor.core.train.seq2seq import ParallelData, TrainConfig, train
+    from tutor.core.translator import Translator
+    from tutor.core.vocab import Vocab
+
+    lines = TINY.read_text(encoding="utf-8").splitlines()
+    pairs = [(tokenize(line), ["the", "dog" if "犬" in line else "thing", "."]) for line in lines]
+    data = ParallelData(Vocab.build((s for s, _ in pairs), 1), Vocab.build((t for _, t in pairs), 1), pairs, pairs[:5])
+    models = tmp_path_factory.mktemp("models")
+    for variant in ("plain", "general"):
+        cfg = Seq2SeqConfig(variant=variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16, hidden=24, max_len=6)
+        model, figures = train(data, cfg, TrainConfig(epochs=3, batch_size=16, lr=5e-3))
+        Translator(model, data.src_vocab, data.tgt_vocab, figures).save(models / f"seq2seq-{variant}")
+    return models
+
+
+def make(paths, models: Path):
+    _cache.clear()
+    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
+                     device_check_delay=0.1)
+
+
+async def open_demo(pilot) -> AttentionDemo:
+    pilot.app.open_lesson("L4", "demo")
+    await pilot.pause()
+    demo = pilot.app.query_one(AttentionDemo)
+    demo.query_one("#att-speed", Select).value = 0.0
+    await finish(pilot)
+    return demo
+
+
+async def finish(pilot) -> None:
+    await pilot.pause(0.3)  # the debounce
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+async def test_translation_fills_the_grid_row_by_row(paths, tiny_models) -> None:
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        demo = await open_demo(pilot)
+        grid = demo.query_one(AttentionGrid)
+        assert grid.source == ["私", "は", "毎朝", "犬", "と", "公園", "を", "散歩", "し", "ます", "。"]
+        assert grid.rows and len(grid.rows) == len(grid.targets)
+        assert all(abs(sum(r) - 1) < 1e-4 and len(r) == len(grid.source) for r in grid.rows)
+        assert text_of(demo.query_one("#att-output", Static)).startswith("訳: ")
+
+        demo.query_one("#att-mode", Select).value = "hard"
+        await finish(pilot)
+        assert grid.rows and all(sorted(r)[-1] == 1.0 and sum(r) == 1.0 for r in grid.rows)
+
+        grid.focus()
+        await pilot.press("right")
+        assert "に置いた重み" in text_of(demo.query_one("#att-cell", Static))
+
+
+async def test_typing_beam_and_plain(paths, tiny_models) -> None:
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        demo = await open_demo(pilot)
+        demo.query_one("#att-input", Input).value = "猫が寝ている。"
+        demo.query_one("#att-beam", Select).value = 3
+        demo.query_one("#att-norm", Checkbox).value = False
+        await finish(pilot)
+        assert demo.query_one(AttentionGrid).source == ["猫", "が", "寝", "て", "いる", "。"]
+        assert "ビーム探索の候補" in text_of(demo.query_one("#att-candidates", Static))
+
+        demo.query_one("#att-variant", Select).value = "plain"
+        demo.query_one("#att-beam", Select).value = 1
+        await finish(pilot)
+        assert demo.query_one(AttentionGrid).rows == []
+        assert "アテンションなし" in text_of(demo.query_one("#att-cell", Static))
+
+        demo.query_one("#att-input", Input).value = "  "
+        await finish(pilot)
+        assert "文が空です" in text_of(demo.query_one("#att-message", Static))
+
+
+async def test_without_models_the_demo_says_how_to_make_one(paths, tmp_path) -> None:
+    empty = tmp_path / "none"
+    empty.mkdir()
+    app = make(paths, empty)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("L4", "demo")
+        await pilot.pause()
+        demo = app.query_one(AttentionDemo)
+        assert "tutor train seq2seq" in text_of(demo.query_one("#att-message", Static))
