@@ -45,7 +45,7 @@ def test_golden_beam_and_hard(general) -> None:
 
 
 def test_beam_of_one_is_greedy_on_the_bundled_model(general) -> None:
-    for text in ["私は毎朝犬と公園を散歩します。", "この本はとても面白い。"]:
+    for text in ["私は毎朝犬と公園を散歩します。", "この坂の上の店はとても静かだ。"]:
         assert general.translate(text, beam=1).target == general.translate(text, beam=1).target
         from tutor.core.seq2seq_decode import beam_search
 

@@ -153,7 +153,7 @@ def test_no_corpus_says_how_to_get_it(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_raw_japanese_joins_the_pre_split_words() -> None:
-    assert corpus.raw_japanese("私 は 学生 で す 。\n") == "私は学生です。"
+    assert corpus.raw_japanese("兄 は 港町 の 学生 で す 。\n") == "兄は港町の学生です。"
 
 
 @pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the shared corpus is not available")

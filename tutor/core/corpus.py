@@ -57,7 +57,7 @@ def find(user_corpus_dir: Path) -> Path:
 
 
 def raw_japanese(line: str) -> str:
-    """Undo the corpus's word splitting: ``私 は 学生 で す 。`` -> ``私は学生です。``."""
+    """Undo the corpus's word splitting: ``兄 は 港町 の 学生 で す 。`` -> ``兄は港町の学生です。``."""
     return "".join(line.split())
 
 
