@@ -170,3 +170,16 @@ def test_the_team_evaluation_set_parses():
     evalset = EvalSet.load(PROJECT_ROOT / "assets" / "word2vec_eval.toml")
     assert len(evalset.groups) >= 10
     assert ("王", "男", "女", "女王") in evalset.analogies
+
+
+def test_a_failed_save_keeps_the_old_model_and_leaves_nothing(tmp_path, royal, monkeypatch) -> None:
+    royal.save(tmp_path / "m")
+
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(checkpoint, "save_arrays", disk_full)
+    with pytest.raises(OSError):
+        WordVectors(["犬"], np.ones((1, 2))).save(tmp_path / "m")
+    assert word2vec.load(tmp_path / "m").words == royal.words
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]

@@ -144,6 +144,29 @@ def load_arrays(path: Path) -> dict[str, np.ndarray]:
         raise ModelCorrupt(f"{path} を読めません: {exc}") from exc
 
 
+def write_folder(folder: Path, write_weights, config: dict, vocab, card: str | None = None) -> None:
+    """Write a model folder next to its final place, then move it in whole.
+
+    ``write_weights(path)`` writes model.safetensors; a failure leaves the old
+    folder as it was and no temporary folder behind.
+    """
+    import shutil
+
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        write_weights(tmp / WEIGHTS)
+        write_json(tmp / CONFIG, config)
+        write_json(tmp / VOCAB, vocab)
+        if card:
+            (tmp / CARD).write_text(card, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    replace_dir(tmp, folder)
+
+
 def replace_dir(tmp: Path, final: Path) -> None:
     """Move a fully written folder into place, so a reader never sees half a model."""
     final.parent.mkdir(parents=True, exist_ok=True)

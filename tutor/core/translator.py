@@ -8,7 +8,6 @@ figures), ``vocab.json`` (``{"src": [...], "tgt": [...]}``) and ``CARD.md``.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,17 +68,17 @@ class Translator:
         return Translation(self.variant, source, target, attention, analysis.notices, candidates)
 
     def save(self, folder: Path, card: str | None = None) -> None:
+        """Write the folder atomically: float16 weights, config with the figures, both vocabularies, card."""
         from safetensors.torch import save_file
 
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-        save_file({k: v.detach().half().contiguous() for k, v in self.model.state_dict().items()}, str(tmp / checkpoint.WEIGHTS))
-        checkpoint.write_json(tmp / checkpoint.CONFIG, {**self.model.cfg.to_json(), "meta": self.meta})
-        checkpoint.write_json(tmp / checkpoint.VOCAB, {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens})
-        if card:
-            (tmp / checkpoint.CARD).write_text(card, encoding="utf-8")
-        checkpoint.replace_dir(tmp, folder)
+        weights = {k: v.detach().half().contiguous() for k, v in self.model.state_dict().items()}
+        checkpoint.write_folder(
+            folder,
+            lambda path: save_file(weights, str(path)),
+            {**self.model.cfg.to_json(), "meta": self.meta},
+            {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens},
+            card,
+        )
 
 
 def load(folder: Path) -> Translator:

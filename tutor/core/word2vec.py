@@ -12,7 +12,6 @@ import alone takes about 0.6 s. ``to_keyed_vectors()`` rebuilds the real
 from __future__ import annotations
 
 import difflib
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -187,19 +186,17 @@ class WordVectors:
 
     def save(self, folder: Path, card: str | None = None) -> None:
         """Write the folder atomically: float16 weights, config, vocabulary, card."""
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         arrays = {"vectors": self.vectors.astype(np.float16)}
         if self.counts is not None:
             arrays["counts"] = np.asarray(self.counts, dtype=np.int64)
-        checkpoint.save_arrays(tmp / checkpoint.WEIGHTS, arrays)
-        checkpoint.write_json(tmp / checkpoint.VOCAB, self.words)
         config = asdict(self.config) if self.config else {}
-        checkpoint.write_json(tmp / checkpoint.CONFIG, {"kind": "word2vec", **config, "meta": self.meta})
-        if card:
-            (tmp / checkpoint.CARD).write_text(card, encoding="utf-8")
-        checkpoint.replace_dir(tmp, folder)
+        checkpoint.write_folder(
+            folder,
+            lambda path: checkpoint.save_arrays(path, arrays),
+            {"kind": "word2vec", **config, "meta": self.meta},
+            self.words,
+            card,
+        )
 
 
 def load(folder: Path) -> WordVectors:
