@@ -11,8 +11,7 @@ from pathlib import Path
 from .settings import Paths
 
 EXIT_FAIL = 1
-#: The default translator: the best attention variant (by dev BLEU, see each CARD.md).
-DEFAULT_VARIANT = "general"
+from .core.variants import BEST as DEFAULT_VARIANT  # the best attention variant by dev BLEU
 #: Source-length buckets (MeCab tokens) of `tutor eval seq2seq`.
 BUCKETS = (("≤ 8", 0, 8), ("9–12", 9, 12), ("≥ 13", 13, 10**9))
 

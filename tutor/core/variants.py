@@ -10,3 +10,5 @@ VARIANT_NAMES = {
 }
 #: Bundled variant -> folder under models/.
 BUNDLED = {v: f"seq2seq-{v}" for v in VARIANTS}
+#: The default translator: the best attention variant by dev BLEU (see each CARD.md).
+BEST = "general"

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from ..core import checkpoint
 from ..core.text import analyze
-from ..core.variants import BUNDLED, VARIANT_NAMES, VARIANTS
+from ..core.variants import BEST, BUNDLED, VARIANT_NAMES, VARIANTS
 from ..widgets.attention_grid import AttentionGrid
 from .base import LessonDemo, gone
 
@@ -99,8 +99,9 @@ class AttentionDemo(LessonDemo):
         with Grid(id="att-knobs"):
             yield Label("モデル")
             options = [(VARIANT_NAMES[v], v) for v in variants]
-            if variants:  # the last one is the default: the best attention model comes last among those bundled
-                yield Select(options, value=variants[-1], allow_blank=False, id="att-variant", compact=True)
+            if variants:  # the best attention model by dev BLEU, if it is bundled
+                default = BEST if BEST in variants else variants[-1]
+                yield Select(options, value=default, allow_blank=False, id="att-variant", compact=True)
             else:
                 yield Select(options, prompt="なし", id="att-variant", compact=True)
             yield Label("注意")
