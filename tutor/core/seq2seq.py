@@ -179,8 +179,9 @@ class Seq2Seq(nn.Module):
     ) -> tuple[Tensor, Tensor | None]:
         """Training pass. tgt_in (B, T) starts with <s>. -> logits (B, T, V), attention (B, T, S) or None.
 
-        With ``teacher_forcing`` < 1, each step feeds the model's own previous
-        guess instead of the reference word with that probability... of 1 - p.
+        With ``teacher_forcing`` = p < 1, each step (for the whole batch at once)
+        feeds the reference word with probability p and the model's own previous
+        guess otherwise.
         """
         keys, mask, state = self.encode(src, lengths)
         prev = tgt_in[:, 0]
