@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("device", help="モデルが使うデバイスを表示する")
     p.add_argument("--json", action="store_true", help="JSON で出力する")
 
-    from . import cli_seq2seq, cli_word2vec
+    from . import cli_ngram, cli_seq2seq, cli_word2vec
 
     cli_word2vec.add_query_parsers(sub)
     cli_seq2seq.add_translate_parser(sub)
@@ -199,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     tsub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_train_parser(tsub)
     cli_seq2seq.add_train_parser(tsub)
+    cli_ngram.add_train_parser(tsub)
     p = sub.add_parser("eval", help="モデルの品質を測る")
     esub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_eval_parser(esub)
@@ -221,6 +222,10 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             from . import cli_seq2seq
 
             return cli_seq2seq.run(args, paths)
+        if getattr(args, "model_kind", None) == "bigram":
+            from . import cli_ngram
+
+            return cli_ngram.cmd_train(args, paths)
         if args.command in ("similar", "analogy", "train", "eval"):
             from . import cli_word2vec
 

@@ -13,8 +13,11 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 BOS, EOS = "<s>", "</s>"
+#: The bundled model's folder under models/.
+BUNDLED = "bigram-ja"
 
 
 @dataclass
@@ -72,3 +75,88 @@ class Bigram:
                 break
             words.append(prev)
         return words
+
+    @property
+    def pair_count(self) -> int:
+        return sum(len(row) for row in self.pairs.values())
+
+    def total(self, prev: str) -> int:
+        """How many times ``prev`` was followed by anything (its count as a left word)."""
+        row = self.pairs.get(prev)
+        return sum(row.values()) if row else 0
+
+    def save(self, folder: Path, meta: dict | None = None, card: str | None = None) -> None:
+        """The counts as three integer arrays (left word, right word, count) in safetensors."""
+        import numpy as np
+
+        from . import checkpoint
+
+        words = [BOS, *sorted(self.vocab - {EOS}), EOS]
+        index = {w: i for i, w in enumerate(words)}
+        rows = [(index[a], index[b], c) for a, row in self.pairs.items() for b, c in row.items()]
+        rows.sort()
+        arr = np.array(rows, dtype=np.int32).reshape(-1, 3)
+
+        def write(path: Path) -> None:
+            checkpoint.save_arrays(path, {"left": arr[:, 0], "right": arr[:, 1], "count": arr[:, 2]})
+
+        config = {"kind": "bigram", "k": self.k, "meta": meta or {}}
+        checkpoint.write_folder(folder, write, config, words, card)
+
+
+def load(folder: Path) -> tuple[Bigram, dict]:
+    """A saved bigram model (checked against the manifest) and its config's meta."""
+    from . import checkpoint
+
+    folder = Path(folder)
+    checkpoint.verify(folder)
+    config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    words = checkpoint.read_json(folder / checkpoint.VOCAB)
+    arrays = checkpoint.load_arrays(folder / checkpoint.WEIGHTS)
+    if not isinstance(config, dict) or config.get("kind") != "bigram" or not isinstance(words, list):
+        raise checkpoint.ModelCorrupt(f"{folder} はバイグラムモデルではありません。")
+    if not all(k in arrays for k in ("left", "right", "count")):
+        raise checkpoint.ModelCorrupt(f"{folder} の数え上げが欠けています。")
+    n = len(words)
+    left, right, count = (arrays[k].tolist() for k in ("left", "right", "count"))
+    if any(not 0 <= i < n for i in left) or any(not 0 <= i < n for i in right):
+        raise checkpoint.ModelCorrupt(f"{folder} の語の番号が語彙の範囲を超えています。")
+    model = Bigram(float(config.get("k", 0.01)))
+    model.vocab = set(words) - {BOS}
+    for a, b, c in zip(left, right, count):
+        model.pairs[words[a]][words[b]] = c
+    return model, config.get("meta", {})
+
+
+def model_card(model: Bigram, meta: dict, command: str) -> str:
+    return "\n".join([
+        "# bigram-ja",
+        "",
+        "Word-pair counts for lesson L3 (C9): how often each MeCab token follows",
+        "another in the Japanese side of small_parallel_enja (train split), with",
+        "the marks <s> (sentence start) and </s> (sentence end). Probabilities are",
+        f"computed from the counts with add-k smoothing (k = {model.k}).",
+        "",
+        "## Command",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "## Figures",
+        "",
+        f"- sentences: {meta.get('sentences', 0):,}",
+        f"- vocabulary (with </s>): {len(model.vocab):,}",
+        f"- distinct pairs: {model.pair_count:,}",
+        f"- dev perplexity per token: {meta.get('dev_perplexity', float('nan')):.1f}",
+        f"- counting time (MeCab included): {meta.get('seconds', 0):.1f} s",
+        "",
+        "## Choosing k",
+        "",
+        "Dev perplexity per token for each add-k value tried; the lowest is kept.",
+        "",
+        "| k | dev perplexity |",
+        "|---|---|",
+        *(f"| {k} | {ppl} |" for k, ppl in meta.get("k_sweep", {}).items()),
+        "",
+    ])
