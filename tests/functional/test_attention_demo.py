@@ -6,11 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.widgets import Checkbox, Input, Select, Static
 
 from tutor.app import build_app
 from tutor.core.device import resolve
-from tutor.screens.attention import AttentionDemo, _cache
+from tutor.screens.attention import AttentionDemo, _cache, beam_view
 from tutor.widgets.attention_grid import AttentionGrid
 
 SIZE = (120, 36)
@@ -73,7 +74,7 @@ async def test_translation_fills_the_grid_row_by_row(paths, tiny_models) -> None
 
         demo.query_one("#att-mode", Select).value = "hard"
         await finish(pilot)
-        assert grid.rows and all(sorted(r)[-1] == 1.0 and sum(r) == 1.0 for r in grid.rows)
+        assert grid.rows and all(max(r) == 1.0 and sum(r) == 1.0 for r in grid.rows)
 
         grid.focus()
         await pilot.press("right")
@@ -111,3 +112,85 @@ async def test_without_models_the_demo_says_how_to_make_one(paths, tmp_path) -> 
         await pilot.pause()
         demo = app.query_one(AttentionDemo)
         assert "tutor train seq2seq" in text_of(demo.query_one("#att-message", Static))
+
+
+def struck(view: Text) -> list[str]:
+    return [view.plain[span.start : span.end] for span in view.spans if str(span.style) == "strike dim"]
+
+
+def test_the_beam_view_marks_finished_and_strikes_pruned_candidates() -> None:
+    view = beam_view(1, 2, True, [("the dog", -0.5)], [("the", -0.7)], [("a cat", -2.25)])
+    assert "2 語目 (幅 2)" in view.plain and "/ 長さ" in view.plain
+    assert "the dog" in view.plain and "✓ 完了" in view.plain.split("the  ")[1]
+    assert struck(view) == ["    -2.250  a cat"]
+    assert "（空）" in beam_view(0, 2, False, [], [("", -1.0)], []).plain  # ended at once
+
+
+async def test_beam_search_grows_and_prunes_step_by_step(paths, tiny_models) -> None:
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        demo = await open_demo(pilot)
+        box = demo.query_one("#att-candidates", Static)
+        views: list = []
+        update = box.update
+
+        def record(content="", *args, **kwargs):
+            views.append(content)
+            return update(content, *args, **kwargs)
+
+        box.update = record
+        demo.query_one("#att-beam", Select).value = 3
+        await finish(pilot)
+        steps = [v for v in views if isinstance(v, Text) and "(幅 3)" in v.plain]
+        assert steps and steps[0].plain.startswith("ビーム探索: 1 語目 (幅 3)")
+        assert [v.plain.split(" 語目")[0] for v in steps] == [f"ビーム探索: {i + 1}" for i in range(len(steps))]
+        pruned = [line for v in steps for line in struck(v)]
+        assert pruned and all(float(line.split()[0]) <= 0 for line in pruned)  # each with its score
+        assert "捨てた候補" in steps[0].plain
+        # then the final ranked list, and the grid holds the best candidate
+        assert "ビーム探索の候補" in text_of(box)
+        grid = demo.query_one(AttentionGrid)
+        assert grid.rows and len(grid.rows) == len(grid.targets)
+
+
+async def test_selecting_a_cell_works_its_row_through(paths, tiny_models) -> None:
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        demo = await open_demo(pilot)
+        grid = demo.query_one(AttentionGrid)
+        assert len(grid.rows) > 1
+        grid.focus()
+        await pilot.press("down")  # row 2, first source token
+        await finish(pilot)
+        assert grid.cursor == (1, 0)
+        row, ex = demo.explained
+        assert row == 1 and ex.weights == pytest.approx(grid.rows[1], abs=1e-5)
+        shown = text_of(demo.query_one("#att-explain", Static))
+        assert f"「{grid.targets[1]}」(2 語目)" in shown and "e_i = sᵀW h_i" in shown
+        assert "24 次元" in shown  # the tiny models' hidden size
+        lines = shown.splitlines()
+        for tok, w, e in zip(grid.source, grid.rows[1], ex.scores):
+            assert any(tok in line and f"{w:.3f}" in line and f"{e:.3f}" in line for line in lines)
+        assert next(line for line in lines if line.startswith(">")).split()[1] == grid.source[0]
+
+        await pilot.press("right")  # same row: the marked source token moves, the numbers stay
+        await finish(pilot)
+        assert demo.explained[0] == 1
+        marked = [line for line in text_of(demo.query_one("#att-explain", Static)).splitlines() if line.startswith(">")]
+        assert marked[0].split()[1] == grid.source[1]
+
+        demo.query_one("#att-mode", Select).value = "hard"
+        await finish(pilot)
+        assert demo.explained is None and text_of(demo.query_one("#att-explain", Static)) == ""
+        grid.focus()
+        await pilot.press("down")
+        await finish(pilot)
+        row, ex = demo.explained
+        assert ex.hard and ex.weights == grid.rows[row] and max(ex.weights) == 1.0
+        assert "ハード" in text_of(demo.query_one("#att-explain", Static))
+
+        demo.query_one("#att-input", Input).value = ""
+        await finish(pilot)
+        await pilot.press("down")  # an empty grid: nothing to select, nothing to explain
+        await finish(pilot)
+        assert demo.explained is None and text_of(demo.query_one("#att-explain", Static)) == ""
