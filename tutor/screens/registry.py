@@ -11,6 +11,7 @@ DEMOS: dict[str, str] = {
     "intro": "tutor.screens.intro:IntroDemo",
     "morphology": "tutor.screens.morphology:MorphologyDemo",
     "word2vec": "tutor.screens.word2vec:Word2VecDemo",
+    "rnn": "tutor.screens.rnn:RnnDemo",
     "attention": "tutor.screens.attention:AttentionDemo",
 }
 
