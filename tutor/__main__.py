@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             return cmd_onehot(args)
         if args.command == "data":
             return cmd_data(args, paths)
-        if args.command == "translate" or getattr(args, "model_kind", None) == "seq2seq":
+        if args.command == "translate" or getattr(args, "model_kind", None) in ("seq2seq", "transformer"):
             from . import cli_seq2seq
 
             return cli_seq2seq.run(args, paths)

@@ -14,17 +14,38 @@ EXIT_FAIL = 1
 from .core.variants import BEST as DEFAULT_VARIANT  # the best attention variant by dev BLEU
 #: Source-length buckets (MeCab tokens) of `tutor eval seq2seq`.
 BUCKETS = (("≤ 8", 0, 8), ("9–12", 9, 12), ("≥ 13", 13, 10**9))
+#: `tutor train transformer` defaults: TransformerConfig and TransformerTrainConfig's.
+TRANSFORMER_DEFAULTS = {"epochs": 20, "batch_size": 64, "lr": 1e-3, "warmup": 2000, "average": 5,
+                        "d_model": 256, "heads": 4, "d_ff": 1024, "layers": 3, "dropout": 0.1}
 
 
 def _err(msg: str) -> None:
     print(f"tutor: {msg}", file=sys.stderr)
 
 
-def _variant_args(p) -> None:
-    from .core.variants import VARIANTS
+def _variant_args(p, rnn_only: bool = False) -> None:
+    from .core.variants import TRANSLATORS, VARIANTS
 
-    p.add_argument("--variant", choices=VARIANTS, default=DEFAULT_VARIANT, help=f"モデル（既定 {DEFAULT_VARIANT}）")
+    p.add_argument("--variant", choices=VARIANTS if rnn_only else TRANSLATORS, default=DEFAULT_VARIANT,
+                   help=f"モデル（既定 {DEFAULT_VARIANT}）")
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
+
+
+def _eval_args(p) -> None:
+    p.add_argument("--beam", type=int, default=1)
+    p.add_argument("--ja", type=Path, help="日本語のファイル（1 行 1 文）")
+    p.add_argument("--en", type=Path, help="参照訳（トークン化・小文字化済み、1 行 1 文）")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--update-card", action="store_true",
+                   help="dev での貪欲法とビーム探索の BLEU を測り直し、モデルの CARD.md と config.json に書く")
+
+
+def _data_args(p, default_out: str) -> None:
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--limit", type=int, help="学習に使う文対の数（既定: すべて）")
+    p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
+    p.add_argument("--out", type=Path, help=f"保存先（既定: ユーザーデータの models/{default_out}）")
+    p.add_argument("--eval-beam", type=int, default=5, help="学習後の評価で使うビーム幅（1 で貪欲法のみ）")
 
 
 def add_translate_parser(sub) -> None:
@@ -39,28 +60,38 @@ def add_translate_parser(sub) -> None:
 
 def add_train_parser(tsub) -> None:
     p = tsub.add_parser("seq2seq", help="RNN 翻訳モデルを学習する")
-    _variant_args(p)
-    p.add_argument("--epochs", type=int, default=14)
+    _variant_args(p, rnn_only=True)
+    p.add_argument("--epochs", type=int, default=12)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--teacher-forcing", type=float, default=1.0, help="正解の語を次の入力にする確率（既定 1.0）")
     p.add_argument("--emb", type=int, default=128)
     p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--limit", type=int, help="学習に使う文対の数（既定: すべて）")
-    p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
-    p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/seq2seq-<variant>）")
-    p.add_argument("--eval-beam", type=int, default=5, help="学習後の評価で使うビーム幅（1 で貪欲法のみ）")
+    _data_args(p, "seq2seq-<variant>")
+
+    # Defaults written out (the config classes import torch; a test keeps these equal to them).
+    p = tsub.add_parser("transformer", help="Transformer の翻訳モデルを学習する")
+    p.add_argument("--epochs", type=int, default=TRANSFORMER_DEFAULTS["epochs"])
+    p.add_argument("--batch-size", type=int, default=TRANSFORMER_DEFAULTS["batch_size"])
+    p.add_argument("--lr", type=float, default=TRANSFORMER_DEFAULTS["lr"], help="学習率の最大値（ウォームアップの終わり）")
+    p.add_argument("--warmup", type=int, default=TRANSFORMER_DEFAULTS["warmup"], help="学習率を上げていくステップ数")
+    p.add_argument("--average", type=int, default=TRANSFORMER_DEFAULTS["average"], help="最後の N エポックの重みを平均する（1: しない）")
+    p.add_argument("--d-model", type=int, default=TRANSFORMER_DEFAULTS["d_model"])
+    p.add_argument("--heads", type=int, default=TRANSFORMER_DEFAULTS["heads"])
+    p.add_argument("--d-ff", type=int, default=TRANSFORMER_DEFAULTS["d_ff"])
+    p.add_argument("--layers", type=int, default=TRANSFORMER_DEFAULTS["layers"], help="エンコーダとデコーダそれぞれの層の数")
+    p.add_argument("--dropout", type=float, default=TRANSFORMER_DEFAULTS["dropout"])
+    p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    _data_args(p, "transformer")
 
 
 def add_eval_parser(esub) -> None:
     p = esub.add_parser("seq2seq", help="dev（または --ja/--en）で BLEU を測る")
     _variant_args(p)
-    p.add_argument("--beam", type=int, default=1)
-    p.add_argument("--ja", type=Path, help="日本語のファイル（1 行 1 文）")
-    p.add_argument("--en", type=Path, help="参照訳（トークン化・小文字化済み、1 行 1 文）")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--update-card", action="store_true",
-                   help="dev での貪欲法とビーム探索の BLEU を測り直し、モデルの CARD.md と config.json に書く")
+    _eval_args(p)
+    p = esub.add_parser("transformer", help="Transformer の翻訳モデルの BLEU を dev（または --ja/--en）で測る")
+    p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
+    p.set_defaults(variant="transformer")
+    _eval_args(p)
 
 
 def _load(args, paths: Paths):
@@ -80,6 +111,9 @@ def cmd_translate(args, paths: Paths) -> int:
         _err("テキストが空です。")
         return 2
     model = _load(args, paths)
+    if args.hard and model.variant == "transformer":
+        _err("--hard は RNN の翻訳モデルだけで使えます（Transformer のアテンションはソフトだけです）。")
+        return 2
     for text in _inputs(args.text):
         result = model.translate(text, beam=args.beam, hard=args.hard, length_norm=not args.no_length_norm)
         for notice in result.notices:
@@ -98,12 +132,12 @@ def bucket_of(n: int) -> str:
 def evaluate(model, ja_lines: list[str], en_lines: list[str], beam: int = 1) -> dict:
     """Corpus BLEU and BLEU per source-length bucket."""
     from .core.text import tokenize
-    from .core.train.seq2seq import bleu, translate_ids
+    from .core.train.seq2seq import bleu
 
     sources = [tokenize(j) for j in ja_lines]
     refs = [e.split() for e in en_lines]
     if beam <= 1:
-        hyps = [model.tgt_vocab.decode(h) for h in translate_ids(model.model, [model.src_vocab.encode(s) for s in sources])]
+        hyps = [model.tgt_vocab.decode(h) for h in model.translate_ids([model.src_vocab.encode(s) for s in sources])]
     else:
         hyps = [model.translate(j, beam=beam).target for j in ja_lines]
     out = {"bleu": round(bleu(hyps, refs), 2), "sentences": len(refs), "buckets": {}}
@@ -149,7 +183,7 @@ def cmd_eval(args, paths: Paths) -> int:
 def _update_card(args, paths: Paths, model, ja: list[str], en: list[str]) -> int:
     """Measure again (after a decoding fix, say) and rewrite the figures; the weights stay as they are."""
     from .core import checkpoint
-    from .core.translator import BUNDLED, model_card
+    from .core.translator import BUNDLED
 
     folder = args.dir or paths.models_dir / BUNDLED[args.variant]
     evaluation = {"greedy": evaluate(model, ja, en, 1)}
@@ -158,7 +192,7 @@ def _update_card(args, paths: Paths, model, ja: list[str], en: list[str]) -> int
     model.meta["evaluation"] = evaluation
     command = model.meta.get("command") or _command_from_card(folder)
     model.meta["command"] = command
-    model.save(folder, card=model_card(model, command, evaluation))
+    model.save(folder, card=model.card(command, evaluation))
     if folder.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
     for name, result in evaluation.items():
@@ -173,9 +207,8 @@ def _command_from_card(folder: Path) -> str:
 
 def cmd_train(args, paths: Paths) -> int:
     from .core import checkpoint, corpus
-    from .core.seq2seq import Seq2SeqConfig
-    from .core.train.seq2seq import TrainConfig, prepare, train
-    from .core.translator import BUNDLED, Translator, model_card
+    from .core.train.seq2seq import prepare
+    from .core.translator import BUNDLED
 
     try:
         data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
@@ -188,8 +221,6 @@ def cmd_train(args, paths: Paths) -> int:
     data = prepare(data_dir, limit=args.limit)
     print(f"コーパス: {len(data.train):,} 文対（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
           f"準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
-    model_cfg = Seq2SeqConfig(variant=args.variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=args.emb, hidden=args.hidden)
-    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, teacher_forcing=args.teacher_forcing, seed=args.seed)
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:
@@ -200,24 +231,54 @@ def cmd_train(args, paths: Paths) -> int:
         elif p.batch == p.batches and len(p.dev_bleu) == p.epoch:
             print(line, file=sys.stderr, flush=True)
 
-    model, figures = train(data, model_cfg, cfg, on_progress=progress)
+    if args.model_kind == "transformer":
+        translator, cfg = _train_transformer(args, data, progress)
+        variant = "transformer"
+    else:
+        translator, cfg = _train_rnn(args, data, progress)
+        variant = args.variant
     if tty:
         print(file=sys.stderr)
-    out = args.out or paths.user_models_dir / BUNDLED[args.variant]
-    translator = Translator(model, data.src_vocab, data.tgt_vocab, {**figures, "train_config": cfg.__dict__})
+    out = args.out or paths.user_models_dir / BUNDLED[variant]
+    translator.meta["train_config"] = cfg.__dict__
     dev = list(corpus.read_pairs(data_dir, "dev"))
     ja, en = [p.ja for p in dev], [p.en for p in dev]
     evaluation = {"greedy": evaluate(translator, ja, en, 1)}
     if args.eval_beam > 1:
         evaluation[f"beam {args.eval_beam}"] = evaluate(translator, ja, en, args.eval_beam)
     translator.meta["evaluation"] = evaluation
-    command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "seq2seq"] else "tutor train seq2seq"
+    command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["train"] else f"tutor train {args.model_kind}"
     translator.meta["command"] = command
-    translator.save(out, card=model_card(translator, command, evaluation))
+    translator.save(out, card=translator.card(command, evaluation))
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
-    print(f"保存しました: {out}（最良 dev BLEU {figures['best_dev_bleu']}、{figures['best_epoch']} エポック目）")
+    print(f"保存しました: {out}（dev BLEU 貪欲法 {evaluation['greedy']['bleu']}、"
+          f"{translator.meta['kept'] if 'kept' in translator.meta else str(translator.meta['best_epoch']) + ' エポック目'}）")
     return 0
+
+
+def _train_rnn(args, data, progress):
+    from .core.seq2seq import Seq2SeqConfig
+    from .core.train.seq2seq import TrainConfig, train
+    from .core.translator import Translator
+
+    model_cfg = Seq2SeqConfig(variant=args.variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=args.emb, hidden=args.hidden)
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, teacher_forcing=args.teacher_forcing, seed=args.seed)
+    model, figures = train(data, model_cfg, cfg, on_progress=progress)
+    return Translator(model, data.src_vocab, data.tgt_vocab, figures), cfg
+
+
+def _train_transformer(args, data, progress):
+    from .core.train.transformer import TransformerTrainConfig, train
+    from .core.transformer import TransformerConfig
+    from .core.transformer_translator import TransformerTranslator
+
+    model_cfg = TransformerConfig(src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), d_model=args.d_model,
+                                  heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
+    cfg = TransformerTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
+                                 average=args.average, seed=args.seed)
+    model, figures = train(data, model_cfg, cfg, on_progress=progress)
+    return TransformerTranslator(model, data.src_vocab, data.tgt_vocab, figures), cfg
 
 
 def run(args, paths: Paths) -> int:

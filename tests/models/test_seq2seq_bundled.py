@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from tutor.core import translator
-from tutor.core.variants import BUNDLED
+from tutor.core.variants import BUNDLED, VARIANTS
 from tutor.settings import PROJECT_ROOT
 
 MODELS = PROJECT_ROOT / "models"
-PRESENT = [v for v, folder in BUNDLED.items() if (MODELS / folder).is_dir()]
+PRESENT = [v for v in VARIANTS if (MODELS / BUNDLED[v]).is_dir()]
 
 
 def test_the_best_attention_model_is_bundled() -> None:

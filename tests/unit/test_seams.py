@@ -21,6 +21,11 @@ TORCH_MODULES = {
     "tutor.core.seq2seq_decode",
     "tutor.core.train.seq2seq",
     "tutor.core.translator",
+    "tutor.core.unroll",
+    "tutor.core.transformer",
+    "tutor.core.transformer_decode",
+    "tutor.core.transformer_translator",
+    "tutor.core.train.transformer",
 }
 
 

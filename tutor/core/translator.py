@@ -27,10 +27,15 @@ class Translation:
     attention: list[list[float]] | None  # one row per target token, one column per source token
     notices: tuple[str, ...] = ()
     candidates: list[tuple[list[str], float]] = field(default_factory=list)  # beam: (tokens, score)
+    cross_attention: list | None = None  # Transformer: [layer][head][target][source]
+    maps: object = None  # Transformer: every attention map (transformer_decode.Maps)
 
     def to_json(self) -> dict:
         attention = None if self.attention is None else [[round(w, 6) for w in row] for row in self.attention]
-        return {"variant": self.variant, "source": self.source, "target": self.target, "attention": attention}
+        out = {"variant": self.variant, "source": self.source, "target": self.target, "attention": attention}
+        if self.cross_attention is not None:
+            out["cross_attention"] = [[[[round(w, 6) for w in row] for row in head] for head in layer] for layer in self.cross_attention]
+        return out
 
 
 @dataclass
@@ -67,6 +72,15 @@ class Translator:
         attention = None if self.variant == "plain" else [list(w) for w in weights]
         return Translation(self.variant, source, target, attention, analysis.notices, candidates)
 
+    def translate_ids(self, src_ids: list[list[int]]) -> list[list[int]]:
+        """Greedy translations of many sentences at once (evaluation)."""
+        from .train.seq2seq import translate_ids
+
+        return translate_ids(self.model, src_ids)
+
+    def card(self, command: str, evaluation: dict | None) -> str:
+        return model_card(self, command, evaluation)
+
     def save(self, folder: Path, card: str | None = None) -> None:
         """Write the folder atomically: float16 weights, config with the figures, both vocabularies, card."""
         from safetensors.torch import save_file
@@ -81,14 +95,18 @@ class Translator:
         )
 
 
-def load(folder: Path) -> Translator:
-    """Rebuild a translator from its folder (checked against the manifest when it has one)."""
+def load(folder: Path):
+    """Rebuild a translator (RNN or Transformer) from its folder (checked against the manifest when it has one)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     folder = Path(folder)
     checkpoint.verify(folder)
     config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    if isinstance(config, dict) and config.get("kind") == "transformer":
+        from . import transformer_translator
+
+        return transformer_translator.load(folder, config)
     vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
     try:
         meta = config.pop("meta", {})

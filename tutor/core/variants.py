@@ -7,8 +7,11 @@ VARIANT_NAMES = {
     "general": "general (sᵀWh)",
     "concat": "concat (vᵀtanh(W[s;h]))",
     "additive": "additive (Bahdanau)",
+    "transformer": "Transformer",
 }
-#: Bundled variant -> folder under models/.
-BUNDLED = {v: f"seq2seq-{v}" for v in VARIANTS}
+#: Every translator the CLI offers: the RNN variants and the Transformer (lesson L5).
+TRANSLATORS = (*VARIANTS, "transformer")
+#: Bundled translator -> folder under models/.
+BUNDLED = {**{v: f"seq2seq-{v}" for v in VARIANTS}, "transformer": "transformer"}
 #: The default translator: the best attention variant by dev BLEU (see each CARD.md).
 BEST = "general"

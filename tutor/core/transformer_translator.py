@@ -1,0 +1,149 @@
+"""The trained Transformer translator on disk and in use (lesson L5).
+
+Same folder layout and the same :class:`~tutor.core.translator.Translation` as
+the RNN translators, so the CLI, the evaluation and the lessons treat both
+alike; a translation also carries every attention map.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checkpoint
+from .text import analyze
+from .transformer import Transformer, TransformerConfig
+from .translator import Translation
+from .vocab import Vocab
+
+VARIANT = "transformer"
+FOLDER = "transformer"
+
+
+@dataclass
+class TransformerTranslator:
+    model: Transformer
+    src_vocab: Vocab
+    tgt_vocab: Vocab
+    meta: dict = field(default_factory=dict)
+
+    variant = VARIANT
+
+    def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True) -> Translation:
+        """``hard`` is accepted for a uniform interface and refused: the Transformer has only soft attention."""
+        from .transformer_decode import attention_maps, beam_search, greedy
+
+        if hard:
+            raise ValueError("ハードアテンションは RNN の翻訳モデルだけの機能です。")
+        analysis = analyze(text)
+        source = [t.surface for t in analysis.tokens][: self.model.cfg.max_positions]
+        if not source:
+            return Translation(VARIANT, [], [], [], analysis.notices)
+        ids = self.src_vocab.encode(source)
+        candidates: list[tuple[list[str], float]] = []
+        if beam <= 1:
+            tokens, _ = greedy(self.model, ids)
+        else:
+            hyps = beam_search(self.model, ids, width=beam, length_norm=length_norm)
+            tokens = hyps[0].tokens
+            candidates = [(self.tgt_vocab.decode(h.tokens), h.score(length_norm)) for h in hyps]
+        maps = attention_maps(self.model, ids, tokens)
+        n = len(tokens)  # rows for the produced tokens (the </s> step left out, as for the RNN)
+        cross = [[head[:n] for head in layer] for layer in maps.cross]
+        return Translation(
+            VARIANT,
+            source,
+            [self.tgt_vocab.tokens[t] for t in tokens],
+            maps.cross_mean_last()[:n],
+            analysis.notices,
+            candidates,
+            cross_attention=cross,
+            maps=maps,
+        )
+
+    def translate_ids(self, src_ids: list[list[int]]) -> list[list[int]]:
+        from .train.transformer import translate_ids
+
+        return translate_ids(self.model, src_ids)
+
+    def save(self, folder: Path, card: str | None = None) -> None:
+        from safetensors.torch import save_file
+
+        weights = {k: v.detach().half().contiguous() for k, v in self.model.state_dict().items()}
+        checkpoint.write_folder(
+            folder,
+            lambda path: save_file(weights, str(path)),
+            {**self.model.cfg.to_json(), "meta": self.meta},
+            {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens},
+            card,
+        )
+
+    def card(self, command: str, evaluation: dict | None) -> str:
+        return model_card(self, command, evaluation)
+
+
+def load(folder: Path, config: dict | None = None) -> TransformerTranslator:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    if config is None:
+        checkpoint.verify(folder)
+        config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
+    try:
+        meta = config.pop("meta", {})
+        cfg = TransformerConfig.from_json(config)
+        src_vocab, tgt_vocab = Vocab(vocab["src"]), Vocab(vocab["tgt"])
+        if (cfg.src_vocab, cfg.tgt_vocab) != (len(src_vocab), len(tgt_vocab)):
+            raise ValueError("the vocabularies do not match the config")
+        weights = load_file(str(folder / checkpoint.WEIGHTS))
+        model = Transformer(cfg)
+        model.load_state_dict({k: v.float() for k, v in weights.items()})
+    except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError, json.JSONDecodeError) as exc:
+        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
+    model.eval()
+    return TransformerTranslator(model, src_vocab, tgt_vocab, meta)
+
+
+def model_card(t: TransformerTranslator, command: str, evaluation: dict | None) -> str:
+    cfg, meta = t.model.cfg, t.meta
+    n_params = sum(p.numel() for p in t.model.parameters())
+    lines = [
+        "# transformer",
+        "",
+        "An encoder-decoder Transformer (Vaswani et al. 2017) translating Japanese to English",
+        "(lesson L5), written from the paper in tutor/core/transformer.py and trained by the",
+        "project on small_parallel_enja: Japanese tokenized by our MeCab pipeline, English as",
+        "the corpus gives it (tokenized, lower-cased). Layer normalization comes before each",
+        "sublayer (pre-LN) rather than after the residual sum as in the paper.",
+        "",
+        "## Command",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "## Model",
+        "",
+        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
+        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        f"- vocabularies: Japanese {len(t.src_vocab):,}, English {len(t.tgt_vocab):,} tokens (min count 2)",
+        "",
+        "## Training",
+        "",
+        *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
+        f"- training pairs: {meta.get('train_pairs', '?'):,}",
+        f"- steps: {meta.get('steps', '?')}",
+        f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
+        f"- dev BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('dev_bleu_per_epoch', []))}",
+        f"- averaged weights of the last epochs: dev BLEU {meta.get('averaged_dev_bleu')}",
+        f"- kept: {meta.get('kept', '?')} (dev BLEU {meta.get('best_dev_bleu', '?')})",
+    ]
+    if evaluation:
+        lines += ["", "## Quality (`tutor eval transformer`, dev split, sacrebleu tokenize=none)", ""]
+        for name, result in evaluation.items():
+            buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())
+            lines.append(f"- {name}: BLEU {result['bleu']:.2f}; by source length: {buckets}")
+    return "\n".join(lines) + "\n"
