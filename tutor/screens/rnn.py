@@ -17,21 +17,22 @@ from __future__ import annotations
 
 import math
 import threading
+from itertools import pairwise
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Button, Label, Static, TabbedContent, TabPane
+from textual.widgets import Button, Label, Static
 
 from ..core import checkpoint
 from ..core.text import analyze
 from ..core.variants import BEST, BUNDLED, VARIANT_NAMES, VARIANTS
 from ..widgets.bars import bar, fit
 from ..widgets.state_strip import StateStrip
-from .base import LessonDemo, gone
+from .base import DemoPanel, TabbedDemo, gone
 
 BUCKET_ORDER = ("≤ 8", "9–12", "≥ 13")
 TOP_CANDIDATES = 4
@@ -56,33 +57,7 @@ def sentence_tokens(sentence: str) -> tuple[list[str], tuple[str, ...]]:
     return [t.surface for t in analysis.tokens], analysis.notices
 
 
-class Panel(Widget):
-    """One tab of the demo; told when the learner's sentence changes."""
-
-    DEFAULT_CSS = """
-    Panel { height: 1fr; }
-    Panel .row { height: auto; }
-    Panel .row Button { margin-right: 1; width: auto; min-width: 6; }
-    Panel .hint { height: auto; color: $text-muted; padding: 0 1; }
-    Panel .message { height: auto; color: $warning; padding: 0 1; }
-    Panel .body { height: auto; padding: 0 1; }
-    Panel StateStrip { margin-bottom: 1; }
-    """
-
-    def __init__(self, demo: RnnDemo, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.demo = demo
-
-    @property
-    def models_dir(self):
-        return self.app.paths.models_dir  # type: ignore[attr-defined]
-
-    def on_mount(self) -> None:
-        if not gone(self):
-            self.sentence_changed(self.demo.sentence)
-
-    def sentence_changed(self, sentence: str) -> None:
-        """Redraw for the learner's (new) sentence."""
+Panel = DemoPanel
 
 
 class BigramPanel(Panel):
@@ -150,7 +125,7 @@ class BigramPanel(Panel):
         out = Text("あなたの文を 2 語ずつ\n", style="bold")
         out.append(f"{fit('前の語', 10)} {fit('語', 10)} {'回数':>7} {'/ 前の語':>9}  確率\n", style="dim")
         logp = 0.0
-        for a, b in zip(seq, seq[1:]):
+        for a, b in pairwise(seq):
             c, total, p = lm.count(a, b), lm.total(a), lm.prob(a, b)
             logp += math.log(p)
             out.append(f"{fit(a, 10)} {fit(b, 10)} {c:>7,} {'/ ' + format(total, ','):>9}  ")
@@ -186,7 +161,7 @@ class BigramPanel(Panel):
         out.append("".join(words) or "（空）")
         out.append("\n\n1 語ずつ: 前の語のあとに来た回数に比例したくじで選ぶ\n", style="dim")
         seq = [BOS, *words, EOS] if len(words) < 25 else [BOS, *words]
-        for a, b in zip(seq, seq[1:]):
+        for a, b in pairwise(seq):
             out.append(f"{fit(a, 8)} → ")
             out.append(fit(b, 8), style="bold yellow")
             out.append(f" {lm.count(a, b):>6,} 回 / {lm.total(a):,}  候補: ", style="")
@@ -412,31 +387,9 @@ class BleuPanel(Panel):
         chart.update(out)
 
 
-class RnnDemo(LessonDemo):
+class RnnDemo(TabbedDemo):
     """The L3 demo: four tabs, each panel built when first shown."""
 
-    DEFAULT_CSS = """
-    RnnDemo #rnn-tabs { height: 1fr; }
-    """
-
-    PANELS = {"rnn-bigram": BigramPanel, "rnn-unroll": UnrollPanel, "rnn-translate": TranslatePanel, "rnn-bleu": BleuPanel}
-
-    def compose(self) -> ComposeResult:
-        with TabbedContent(id="rnn-tabs"):
-            yield TabPane("バイグラム", id="rnn-bigram")
-            yield TabPane("RNN の展開", id="rnn-unroll")
-            yield TabPane("翻訳 (アテンションなし)", id="rnn-translate")
-            yield TabPane("長さと BLEU", id="rnn-bleu")
-
-    @on(TabbedContent.TabActivated, "#rnn-tabs")
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        event.stop()
-        pane = event.pane
-        cls = self.PANELS.get(pane.id or "")
-        if cls is not None and not pane.query(Panel):
-            pane.mount(cls(self, id=f"{pane.id}-panel"))
-
-    def sentence_changed(self, sentence: str) -> None:
-        super().sentence_changed(sentence)
-        for panel in self.query(Panel):
-            panel.sentence_changed(sentence)
+    TABS_ID = "rnn-tabs"
+    TABS: ClassVar[dict[str, str]] = {"rnn-bigram": "バイグラム", "rnn-unroll": "RNN の展開", "rnn-translate": "翻訳 (アテンションなし)", "rnn-bleu": "長さと BLEU"}
+    PANELS: ClassVar[dict[str, type[DemoPanel]]] = {"rnn-bigram": BigramPanel, "rnn-unroll": UnrollPanel, "rnn-translate": TranslatePanel, "rnn-bleu": BleuPanel}
