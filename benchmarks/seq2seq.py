@@ -18,7 +18,7 @@ from pathlib import Path
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--variant", default="general")
+    ap.add_argument("--variant", default="concat")
     ap.add_argument("--dir", type=Path)
     ap.add_argument("--sentences", type=int, default=500)
     args = ap.parse_args()

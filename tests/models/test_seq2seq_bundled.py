@@ -19,8 +19,12 @@ MODELS = PROJECT_ROOT / "models"
 PRESENT = [v for v in VARIANTS if (MODELS / BUNDLED[v]).is_dir()]
 
 
-def test_the_best_attention_model_is_bundled() -> None:
-    assert "general" in PRESENT
+def test_the_default_models_are_bundled_and_the_best_has_the_best_dev_bleu() -> None:
+    from tutor.core.variants import BEST, GRID_DEFAULT
+
+    assert BEST in PRESENT and GRID_DEFAULT in PRESENT
+    bleu = {v: translator.load(MODELS / BUNDLED[v]).meta["evaluation"]["greedy"]["bleu"] for v in PRESENT if v != "plain"}
+    assert bleu[BEST] == max(bleu.values())
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +73,7 @@ GOLDEN = {
     "plain": "he ran into the old friend yesterday .",
     "dot": "he met old friend at the station yesterday .",
     "general": "he met the old friend at the station yesterday .",
+    "concat": "he met an old friend at the station yesterday .",
     "additive": "he met an old friend at the station yesterday .",
 }
 

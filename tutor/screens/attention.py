@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from ..core import checkpoint
 from ..core.text import analyze
-from ..core.variants import BEST, BUNDLED, VARIANT_NAMES, VARIANTS
+from ..core.variants import BUNDLED, GRID_DEFAULT, VARIANT_NAMES, VARIANTS
 from ..widgets.attention_grid import AttentionGrid
 from ..widgets.bars import fit
 from .base import LessonDemo, gone
@@ -197,8 +197,8 @@ class AttentionDemo(LessonDemo):
         with Grid(id="att-knobs"):
             yield Label("モデル")
             options = [(VARIANT_NAMES[v], v) for v in variants]
-            if variants:  # the best attention model by dev BLEU, if it is bundled
-                default = BEST if BEST in variants else variants[-1]
+            if variants:  # the model with the clearest grid, if it is bundled
+                default = GRID_DEFAULT if GRID_DEFAULT in variants else variants[-1]
                 yield Select(options, value=default, allow_blank=False, id="att-variant", compact=True)
             else:
                 yield Select(options, prompt="なし", id="att-variant", compact=True)

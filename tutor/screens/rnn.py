@@ -286,7 +286,10 @@ class TranslatePanel(Panel):
         from .attention import available_variants, load_translator
 
         words, _ = sentence_tokens(sentence)
-        variants = [v for v in ("plain", BEST) if v in available_variants(self.models_dir)]
+        present = available_variants(self.models_dir)
+        attention = [v for v in present if v != "plain"]
+        best = BEST if BEST in attention else (attention[0] if attention else None)
+        variants = [v for v in ("plain", best) if v in present]
         if not words or not variants:
             error = "文が空です。日本語の文を入力してください。" if variants else "翻訳モデルが見つかりません。"
             self.post_message(self.Translated(token, [], words, error))
@@ -358,6 +361,9 @@ class BleuPanel(Panel):
             chart.update("評価の数字がある翻訳モデルが見つかりません。`tutor eval seq2seq --update-card` で測れます。")
             return
         top = max(b["bleu"] for ev in table.values() for b in ev["greedy"]["buckets"].values())
+        # The attention model compared with plain: the best one by measured dev BLEU.
+        scored = [v for v in table if v != "plain"]
+        best = max(scored, key=lambda v: table[v]["greedy"]["bleu"]) if scored else None
         out = Text("dev 500 文の BLEU（貪欲法）を原文の長さ（MeCab の語数）で分けたもの\n\n", style="bold")
         for bucket in BUCKET_ORDER:
             n = next(iter(table.values()))["greedy"]["buckets"].get(bucket, {}).get("sentences", 0)
@@ -366,18 +372,18 @@ class BleuPanel(Panel):
                 b = ev["greedy"]["buckets"].get(bucket)
                 if b is None:
                     continue
-                style = "yellow" if v == "plain" else ("bold cyan" if v == BEST else "cyan")
+                style = "yellow" if v == "plain" else ("bold cyan" if v == best else "cyan")
                 out.append(f"  {fit(VARIANT_NAMES[v], 24)} {b['bleu']:5.1f} ")
                 out.append(bar(b["bleu"] / top, 30) + "\n", style=style)
             out.append("\n")
-        if "plain" in table and BEST in table:
+        if "plain" in table and best is not None:
             gaps = []
             for bucket in BUCKET_ORDER:
                 p = table["plain"]["greedy"]["buckets"].get(bucket)
-                a = table[BEST]["greedy"]["buckets"].get(bucket)
+                a = table[best]["greedy"]["buckets"].get(bucket)
                 if p and a:
                     gaps.append((bucket, a["bleu"] - p["bleu"], a["bleu"] / max(p["bleu"], 0.01)))
-            out.append("アテンションありとなしの差: ", style="bold")
+            out.append(f"アテンションあり（dev BLEU 最高の {VARIANT_NAMES[best]}）となしの差: ", style="bold")
             out.append("、".join(f"{b} 語で +{d:.1f}（{r:.2f} 倍）" for b, d, r in gaps))
             out.append(
                 "\n長い文ほど、最後の状態 1 本に詰め込むアテンションなしのモデルは苦しくなります。"
