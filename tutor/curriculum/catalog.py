@@ -43,6 +43,18 @@ class Question:
     def is_correct(self, choice: int) -> bool:
         return 0 <= choice < len(self.choices) and self.choices[choice].correct
 
+    @property
+    def display_order(self) -> list[int]:
+        """The choices' indices in the order the quiz shows them.
+
+        A fixed shuffle per question (from a hash of its id): where the file puts
+        the right answer says nothing, and the order is the same on every run.
+        Answers are still stored as indices into ``choices``.
+        """
+        import hashlib
+
+        return sorted(range(len(self.choices)), key=lambda i: hashlib.sha256(f"{self.id}/{i}".encode()).digest())
+
 
 @dataclass(frozen=True)
 class Lesson:

@@ -91,7 +91,7 @@ class QuizPanel(VerticalScroll):
             chosen = self.progress.answers.get(q.id, -1)
             self._show_question(q, total, chosen=chosen)
             choices.disabled = True
-            choices.highlighted = chosen if chosen >= 0 else None
+            choices.highlighted = q.display_order.index(chosen) if chosen >= 0 else None
             right = q.is_correct(chosen)
             msg = Text("正解です。" if right else "不正解です。", style="bold green" if right else "bold red")
             if not right:
@@ -144,8 +144,9 @@ class QuizPanel(VerticalScroll):
         choices.display = True
         choices.clear_options()
         options = []
-        for i, c in enumerate(q.choices):
-            text = Text(f"{chr(ord('a') + i)}. {c.text}")
+        for shown, i in enumerate(q.display_order):
+            c = q.choices[i]
+            text = Text(f"{chr(ord('a') + shown)}. {c.text}")
             if chosen is not None:  # answered: mark the right choice and the learner's, not by colour alone
                 if c.correct:
                     text.append("  （正解）", style="bold green")
@@ -160,7 +161,7 @@ class QuizPanel(VerticalScroll):
         if q is None or self.lesson is None or self.feedback_for is not None:
             return
         self.feedback_for = q.id
-        self.post_message(self.Answered(self.lesson.id, q.id, event.option_index))
+        self.post_message(self.Answered(self.lesson.id, q.id, q.display_order[event.option_index]))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
