@@ -116,3 +116,85 @@ def test_l4_attention_grid(snap_compare, app) -> None:
         await pilot.press("escape")
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+async def open_l3(pilot, tab: str) -> None:
+    pilot.app.open_lesson("L3", "demo")
+    await settle(pilot)
+    pilot.app.query_one("#rnn-tabs").active = tab
+    await settle(pilot)
+
+
+def test_l3_bigram(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l3(pilot, "rnn-bigram")
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_l3_unrolled_rnn_small_terminal(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l3(pilot, "rnn-unroll")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_l3_bleu_by_length(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l3(pilot, "rnn-bleu")
+
+    assert snap_compare(app, terminal_size=(100, 36), run_before=run_before)
+
+
+def test_l4_beam_and_worked_step(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        pilot.app.open_lesson("L4", "demo")
+        await settle(pilot)
+        pilot.app.query_one("#att-speed").value = 0.0
+        pilot.app.query_one("#att-beam").value = 3
+        await settle(pilot)
+        pilot.app.query_one("#att-grid").focus()
+        await pilot.press("down", "right", "right")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 50), run_before=run_before)
+
+
+async def open_l5(pilot, tab: str) -> None:
+    pilot.app.open_lesson("L5", "demo")
+    await settle(pilot)
+    pilot.app.query_one("#tf-tabs").active = tab
+    await settle(pilot)
+
+
+def test_l5_positional_encoding_small_terminal(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l5(pilot, "tf-position")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_l5_qkv_softmax_step(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l5(pilot, "tf-qkv")
+        for _ in range(3):
+            await pilot.click("#qkv-next")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_l5_heads_overview(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l5(pilot, "tf-heads")
+        pilot.app.query_one("#hd-threshold").value = 0.1
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_l5_translation_next_to_the_rnn(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l5(pilot, "tf-translate")
+
+    assert snap_compare(app, terminal_size=(120, 45), run_before=run_before)

@@ -143,3 +143,25 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     # The schedule: a linear rise to the peak, then 1/√step.
     assert lr_at(1, tcfg) < lr_at(5, tcfg) and lr_at(5, tcfg) == pytest.approx(3e-3)
     assert lr_at(20, tcfg) == pytest.approx(3e-3 * 0.5)
+
+
+def test_trace_token_follows_the_layer_step_by_step() -> None:
+    from tutor.core.transformer_explain import trace_token
+
+    model = tiny()
+    ids = [5, 9, 12, 7]
+    for layer in (0, 1):
+        stages = trace_token(model, ids, layer, 2)
+        assert len(stages) == 7 and all(len(s.vector) == 16 for s in stages)
+        x, ln1, att, r1, ln2, ffn, r2 = (torch.tensor(s.vector) for s in stages)
+        assert torch.allclose(r1, x + att, atol=1e-5) and torch.allclose(r2, r1 + ffn, atol=1e-5)
+        # Layer norm (before its learned gain and bias, which start at 1 and 0): mean 0, spread 1.
+        assert abs(stages[1].mean) < 1e-4 and stages[1].std == pytest.approx(1.0, abs=1e-3)
+    # The last stage of layer 0 is the input of layer 1, and the output of the top layer
+    # (before the final LN) is what the encoder's last LN normalizes.
+    assert trace_token(model, ids, 0, 1)[-1].vector == pytest.approx(trace_token(model, ids, 1, 1)[0].vector, abs=1e-5)
+    memory, _, _ = model.encode(torch.tensor([ids]))
+    top = torch.tensor(trace_token(model, ids, 1, 3)[-1].vector)
+    assert torch.allclose(model.enc_norm(top), memory[0, 3], atol=1e-5)
+    with pytest.raises(ValueError):
+        trace_token(model, ids, 2, 0)

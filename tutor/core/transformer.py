@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import Tensor, nn
 
+from . import positional
 from .vocab import PAD_ID
 
 
@@ -42,7 +43,7 @@ class TransformerConfig:
     tgt_vocab: int = 0
     d_model: int = 256
     heads: int = 4
-    d_ff: int = 1024
+    d_ff: int = 512
     layers: int = 3  # in each of the encoder and the decoder
     dropout: float = 0.1
     max_len: int = 40  # longest translation produced, in tokens
@@ -60,7 +61,7 @@ class TransformerConfig:
         return {"kind": "transformer", **asdict(self)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "TransformerConfig":
+    def from_json(cls, data: dict) -> TransformerConfig:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -209,14 +210,8 @@ class PositionwiseFFN(nn.Module):
 
 
 def positional_encoding(positions: int, d_model: int) -> Tensor:
-    """(positions, d_model): sin on even dimensions, cos on odd, wavelengths from 2π to 10000·2π."""
-    pos = torch.arange(positions, dtype=torch.float32)[:, None]
-    i2 = torch.arange(0, d_model, 2, dtype=torch.float32)  # 2i
-    angle = pos / torch.pow(10000.0, i2 / d_model)
-    pe = torch.zeros(positions, d_model)
-    pe[:, 0::2] = torch.sin(angle)
-    pe[:, 1::2] = torch.cos(angle[:, : d_model // 2])
-    return pe
+    """(positions, d_model): sin on even dimensions, cos on odd (see :mod:`tutor.core.positional`)."""
+    return torch.from_numpy(positional.positional_encoding(positions, d_model)).float()
 
 
 def causal_mask(length: int, device=None) -> Tensor:

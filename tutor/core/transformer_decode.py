@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from .seq2seq_decode import Hypothesis
+from .seq2seq_decode import Hypothesis, device_of
 from .transformer import Transformer
 from .vocab import BOS_ID, EOS_ID, PAD_ID
 
@@ -59,9 +59,10 @@ class Maps:
 def attention_maps(model: Transformer, src_ids: list[int], tgt_ids: list[int]) -> Maps:
     """The maps of a forward pass over a source and a finished target (rows: each target token as it was produced)."""
     model.eval()
-    src = torch.tensor([src_ids], dtype=torch.long)
+    dev = device_of(model)
+    src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     memory, src_mask, enc = model.encode(src)
-    tgt_in = torch.tensor([[BOS_ID, *tgt_ids]], dtype=torch.long)
+    tgt_in = torch.tensor([[BOS_ID, *tgt_ids]], dtype=torch.long, device=dev)
     _, dec, cross = model.decode(tgt_in, memory, src_mask)
 
     def rows(maps: list[Tensor], queries: int) -> list:
@@ -75,11 +76,12 @@ def attention_maps(model: Transformer, src_ids: list[int], tgt_ids: list[int]) -
 def greedy(model: Transformer, src_ids: list[int], max_len: int | None = None) -> tuple[list[int], list[float]]:
     """One sentence -> target ids (without </s>) and the probability of each chosen token."""
     model.eval()
-    src = torch.tensor([src_ids], dtype=torch.long)
+    dev = device_of(model)
+    src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     memory, src_mask, _ = model.encode(src)
     ys, probs = [BOS_ID], []
     for _ in range(max_len or model.cfg.max_len):
-        logits = model.decode(torch.tensor([ys]), memory, src_mask)[0][0, -1]
+        logits = model.decode(torch.tensor([ys], device=dev), memory, src_mask)[0][0, -1]
         p = torch.softmax(logits, -1)
         token = int(p.argmax())
         if token == EOS_ID:
@@ -104,16 +106,17 @@ def beam_search(
     width 1 is greedy decoding.
     """
     model.eval()
-    src = torch.tensor([src_ids], dtype=torch.long)
+    dev = device_of(model)
+    src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     memory, src_mask, _ = model.encode(src)
     beams = [Hypothesis([], 0.0)]
     finished: list[Hypothesis] = []
     for t in range(max_len or model.cfg.max_len):
         k = len(beams)
-        ys = torch.tensor([[BOS_ID, *h.tokens] for h in beams], dtype=torch.long)
+        ys = torch.tensor([[BOS_ID, *h.tokens] for h in beams], dtype=torch.long, device=dev)
         logits = model.decode(ys, memory.expand(k, -1, -1), src_mask.expand(k, -1, -1, -1))[0][:, -1]
         logp = torch.log_softmax(logits, -1)
-        total = logp + torch.tensor([h.logprob for h in beams]).unsqueeze(1)
+        total = logp + torch.tensor([h.logprob for h in beams], device=dev).unsqueeze(1)
         top = total.view(-1).topk(min(width * 2, total.numel()))
         candidates = []
         for value, flat in zip(top.values.tolist(), top.indices.tolist()):

@@ -62,6 +62,11 @@ class TransformerTranslator:
             maps=maps,
         )
 
+    def to(self, device: str):
+        """Run on ``device`` ("cpu" or "cuda"); returns self."""
+        self.model.to(device)
+        return self
+
     def translate_ids(self, src_ids: list[list[int]]) -> list[list[int]]:
         from .train.transformer import translate_ids
 
@@ -70,7 +75,7 @@ class TransformerTranslator:
     def save(self, folder: Path, card: str | None = None) -> None:
         from safetensors.torch import save_file
 
-        weights = {k: v.detach().half().contiguous() for k, v in self.model.state_dict().items()}
+        weights = {k: v.detach().cpu().half().contiguous() for k, v in self.model.state_dict().items()}
         checkpoint.write_folder(
             folder,
             lambda path: save_file(weights, str(path)),
@@ -138,8 +143,8 @@ def model_card(t: TransformerTranslator, command: str, evaluation: dict | None) 
         f"- steps: {meta.get('steps', '?')}",
         f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
         f"- dev BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('dev_bleu_per_epoch', []))}",
-        f"- averaged weights of the last epochs: dev BLEU {meta.get('averaged_dev_bleu')}",
-        f"- kept: {meta.get('kept', '?')} (dev BLEU {meta.get('best_dev_bleu', '?')})",
+        f"- averaged weights of the last epochs: dev BLEU {meta.get('averaged_dev_bleu')} (float32, during training)",
+        f"- kept: {meta.get('kept', '?')} (dev BLEU {meta.get('best_dev_bleu', '?')} in float32; the shipped float16 weights are measured below)",
     ]
     if evaluation:
         lines += ["", "## Quality (`tutor eval transformer`, dev split, sacrebleu tokenize=none)", ""]

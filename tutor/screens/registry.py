@@ -13,6 +13,7 @@ DEMOS: dict[str, str] = {
     "word2vec": "tutor.screens.word2vec:Word2VecDemo",
     "rnn": "tutor.screens.rnn:RnnDemo",
     "attention": "tutor.screens.attention:AttentionDemo",
+    "transformer": "tutor.screens.transformer:TransformerDemo",
 }
 
 

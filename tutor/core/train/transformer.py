@@ -29,10 +29,10 @@ from .seq2seq import REPORT_EVERY, ParallelData, Progress, batches, bleu, collat
 
 @dataclass(frozen=True)
 class TransformerTrainConfig:
-    epochs: int = 20
+    epochs: int = 12
     batch_size: int = 64
     lr: float = 1e-3  # the peak, reached at the end of the warm-up
-    warmup: int = 2000  # steps
+    warmup: int = 1500  # steps
     label_smoothing: float = 0.1
     clip: float = 1.0
     average: int = 5  # average the weights of the last N epochs (1: no averaging)
@@ -54,7 +54,7 @@ def translate_ids(model: Transformer, src_ids: list[list[int]], batch_size: int 
         src = torch.full((len(idx), max(max(1, len(src_ids[i])) for i in idx)), PAD_ID, dtype=torch.long)
         for r, i in enumerate(idx):
             src[r, : len(src_ids[i])] = torch.tensor(src_ids[i], dtype=torch.long)
-        for i, hyp in zip(idx, greedy_batch(model, src)):
+        for i, hyp in zip(idx, greedy_batch(model, src.to(next(model.parameters()).device))):
             out[i] = hyp
     return out
 
@@ -70,11 +70,12 @@ def train(
     cfg: TransformerTrainConfig = TransformerTrainConfig(),
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    device: str = "cpu",
 ) -> tuple[Transformer, dict]:
     """-> the kept model (averaged or best epoch) and the run's figures."""
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    model = Transformer(model_cfg)
+    model = Transformer(model_cfg).to(device)
     train_ids = [(data.src_vocab.encode(s), data.tgt_vocab.encode(t)) for s, t in data.train]
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, 0.98), eps=1e-9)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID, label_smoothing=cfg.label_smoothing)
@@ -89,7 +90,7 @@ def train(
             step += 1
             for group in opt.param_groups:
                 group["lr"] = lr_at(step, cfg)
-            src, _, tin, tout = collate(train_ids, index, max_src=model_cfg.max_positions)
+            src, _, tin, tout = (t.to(device) for t in collate(train_ids, index, max_src=model_cfg.max_positions))
             logits = model(src, tin)
             loss = loss_fn(logits.reshape(-1, logits.size(-1)), tout.reshape(-1))
             opt.zero_grad()
@@ -109,13 +110,14 @@ def train(
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
     kept, averaged_bleu = "best epoch", None
     if len(snapshots) > 1:
-        model.load_state_dict({k: sum(s[k].float() for s in snapshots) / len(snapshots) for k in snapshots[0]})
+        model.load_state_dict({k: (sum(s[k].float() for s in snapshots) / len(snapshots)).to(snapshots[0][k].dtype) for k in snapshots[0]})
         averaged_bleu = dev_bleu(model, data)
         if averaged_bleu >= best_bleu:
             kept, best_bleu = f"average of the last {len(snapshots)} epochs", averaged_bleu
     if kept == "best epoch":
         model.load_state_dict(best)
     model.eval()
+    model.cpu()  # saved and used from the CPU
     figures = {
         "dev_bleu_per_epoch": history,
         "averaged_dev_bleu": None if averaged_bleu is None else round(averaged_bleu, 2),
@@ -124,6 +126,7 @@ def train(
         "best_epoch": history.index(max(history)) + 1,
         "train_seconds": round(time.perf_counter() - t0, 1),
         "train_pairs": len(data.train),
+        "device": str(device),
         "steps": step,
     }
     return model, figures
