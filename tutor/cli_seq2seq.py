@@ -15,8 +15,8 @@ from .core.variants import BEST as DEFAULT_VARIANT  # the best attention variant
 #: Source-length buckets (MeCab tokens) of `tutor eval seq2seq`.
 BUCKETS = (("≤ 8", 0, 8), ("9–12", 9, 12), ("≥ 13", 13, 10**9))
 #: `tutor train transformer` defaults: TransformerConfig and TransformerTrainConfig's.
-TRANSFORMER_DEFAULTS = {"epochs": 20, "batch_size": 64, "lr": 1e-3, "warmup": 2000, "average": 5,
-                        "d_model": 256, "heads": 4, "d_ff": 1024, "layers": 3, "dropout": 0.1}
+TRANSFORMER_DEFAULTS = {"epochs": 12, "batch_size": 64, "lr": 1e-3, "warmup": 1500, "average": 5,
+                        "d_model": 256, "heads": 4, "d_ff": 512, "layers": 3, "dropout": 0.1}
 
 
 def _err(msg: str) -> None:
@@ -94,11 +94,21 @@ def add_eval_parser(esub) -> None:
     _eval_args(p)
 
 
+def _device(args) -> str:
+    """The device to run on: the request, or the CPU with a notice when there is no GPU."""
+    from .core.device import resolve
+
+    choice = resolve(getattr(args, "device", None) or "auto")
+    if choice.notice:
+        _err(choice.notice)
+    return choice.device
+
+
 def _load(args, paths: Paths):
     from .core import translator
 
     folder = args.dir or paths.models_dir / translator.BUNDLED[args.variant]
-    return translator.load(folder)
+    return translator.load(folder).to(_device(args))
 
 
 def cmd_translate(args, paths: Paths) -> int:
@@ -241,6 +251,8 @@ def cmd_train(args, paths: Paths) -> int:
         print(file=sys.stderr)
     out = args.out or paths.user_models_dir / BUNDLED[variant]
     translator.meta["train_config"] = cfg.__dict__
+    # Measure the weights as they will be shipped: stored as float16.
+    translator.model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in translator.model.state_dict().items()})
     dev = list(corpus.read_pairs(data_dir, "dev"))
     ja, en = [p.ja for p in dev], [p.en for p in dev]
     evaluation = {"greedy": evaluate(translator, ja, en, 1)}
@@ -264,7 +276,7 @@ def _train_rnn(args, data, progress):
 
     model_cfg = Seq2SeqConfig(variant=args.variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=args.emb, hidden=args.hidden)
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, teacher_forcing=args.teacher_forcing, seed=args.seed)
-    model, figures = train(data, model_cfg, cfg, on_progress=progress)
+    model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     return Translator(model, data.src_vocab, data.tgt_vocab, figures), cfg
 
 
@@ -277,7 +289,7 @@ def _train_transformer(args, data, progress):
                                   heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
     cfg = TransformerTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
                                  average=args.average, seed=args.seed)
-    model, figures = train(data, model_cfg, cfg, on_progress=progress)
+    model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     return TransformerTranslator(model, data.src_vocab, data.tgt_vocab, figures), cfg
 
 

@@ -87,3 +87,13 @@ def test_eval_transformer_reports_buckets(capsys, trained) -> None:
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["variant"] == "transformer" and 0 <= result["bleu"] <= 100 and result["buckets"]
+
+
+def test_device_cuda_without_a_gpu_falls_back_with_a_notice(capsys, trained, monkeypatch) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    paths, out = trained
+    assert main(["--device", "cuda", "translate", "犬が走る", "--variant", "transformer", "--dir", str(out)], paths=paths) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() and "CPU" in captured.err

@@ -16,6 +16,11 @@ from .seq2seq import Seq2Seq, start_tokens
 from .vocab import EOS_ID
 
 
+def device_of(model: torch.nn.Module) -> torch.device:
+    """Where the model's weights are: inputs are made there."""
+    return next(model.parameters()).device
+
+
 @torch.no_grad()
 def greedy_batch(model: Seq2Seq, src: Tensor, lengths: Tensor, max_len: int | None = None, hard: bool = False) -> list[list[int]]:
     """Greedy translations of a batch -> token ids per sentence, without the end token."""
@@ -50,9 +55,10 @@ class Step:
 def greedy_steps(model: Seq2Seq, src_ids: list[int], hard: bool = False, max_len: int | None = None) -> Iterator[Step]:
     """Translate one sentence, yielding each target token as it is chosen (the end token last)."""
     model.eval()
-    src = torch.tensor([src_ids], dtype=torch.long)
+    dev = device_of(model)
+    src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     keys, mask, state = model.encode(src, torch.tensor([len(src_ids)]))
-    prev = start_tokens(1)
+    prev = start_tokens(1, dev)
     for _ in range(max_len or model.cfg.max_len):
         logits, state, weights = model.decoder.step(prev, state, keys, mask, hard)
         probs = torch.softmax(logits, -1)[0]
@@ -60,7 +66,7 @@ def greedy_steps(model: Seq2Seq, src_ids: list[int], hard: bool = False, max_len
         yield Step(token, float(probs[token]), None if weights is None else weights[0].tolist())
         if token == EOS_ID:
             return
-        prev = torch.tensor([token])
+        prev = torch.tensor([token], device=dev)
 
 
 @dataclass
@@ -91,19 +97,20 @@ def beam_search(
     Width 1 is greedy decoding.
     """
     model.eval()
-    src = torch.tensor([src_ids], dtype=torch.long)
+    dev = device_of(model)
+    src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     keys, mask, state = model.encode(src, torch.tensor([len(src_ids)]))
     beams = [Hypothesis([], 0.0)]
     finished: list[Hypothesis] = []
     for t in range(max_len or model.cfg.max_len):
         k = len(beams)
-        prev = torch.tensor([h.tokens[-1] if h.tokens else -1 for h in beams])
-        prev = torch.where(prev < 0, start_tokens(k), prev)
+        prev = torch.tensor([h.tokens[-1] if h.tokens else -1 for h in beams], device=dev)
+        prev = torch.where(prev < 0, start_tokens(k, dev), prev)
         logits, new_state, weights = model.decoder.step(
             prev, state, keys.expand(k, -1, -1), mask.expand(k, -1), hard
         )
         logp = torch.log_softmax(logits, -1)  # (k, V)
-        total = logp + torch.tensor([h.logprob for h in beams]).unsqueeze(1)
+        total = logp + torch.tensor([h.logprob for h in beams], device=dev).unsqueeze(1)
         top = total.view(-1).topk(min(width * 2, total.numel()))
         candidates = []
         for value, flat in zip(top.values.tolist(), top.indices.tolist()):
@@ -127,7 +134,7 @@ def beam_search(
         if not alive or len(finished) >= width:
             break
         beams = alive
-        state = new_state.select(torch.tensor(rows))
+        state = new_state.select(torch.tensor(rows, device=dev))
     if not finished:
         finished = [Hypothesis(h.tokens, h.logprob, h.weights, False) for h in beams]
     return sorted(finished, key=lambda h: h.score(length_norm), reverse=True)

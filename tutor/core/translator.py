@@ -72,6 +72,11 @@ class Translator:
         attention = None if self.variant == "plain" else [list(w) for w in weights]
         return Translation(self.variant, source, target, attention, analysis.notices, candidates)
 
+    def to(self, device: str):
+        """Run on ``device`` ("cpu" or "cuda"); returns self."""
+        self.model.to(device)
+        return self
+
     def translate_ids(self, src_ids: list[list[int]]) -> list[list[int]]:
         """Greedy translations of many sentences at once (evaluation)."""
         from .train.seq2seq import translate_ids
@@ -85,7 +90,7 @@ class Translator:
         """Write the folder atomically: float16 weights, config with the figures, both vocabularies, card."""
         from safetensors.torch import save_file
 
-        weights = {k: v.detach().half().contiguous() for k, v in self.model.state_dict().items()}
+        weights = {k: v.detach().cpu().half().contiguous() for k, v in self.model.state_dict().items()}
         checkpoint.write_folder(
             folder,
             lambda path: save_file(weights, str(path)),

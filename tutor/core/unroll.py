@@ -33,11 +33,11 @@ def unroll(model: Seq2Seq, src_ids: list[int]) -> Unrolled:
         raise ValueError("empty sentence")
     model.eval()
     enc = model.encoder
-    x = enc.embed(torch.tensor([src_ids], dtype=torch.long))  # (1, S, E); eval: no dropout
+    x = enc.embed(torch.tensor([src_ids], dtype=torch.long, device=enc.embed.weight.device))  # (1, S, E); eval: no dropout
     out, last = enc.rnn(x)  # out (1, S, 2H); last (2, 1, H)
     h = enc.rnn.hidden_size
     fwd, bwd = out[0, :, :h], out[0, :, h:]
-    prev = torch.cat([torch.zeros(1, h), fwd[:-1]])
+    prev = torch.cat([torch.zeros(1, h, device=fwd.device), fwd[:-1]])
     change = (fwd - prev).norm(dim=-1)
     first = torch.tanh(enc.bridge(torch.cat([last[0], last[1]], dim=-1)))[0]
     return Unrolled(fwd.tolist(), bwd.tolist(), change.tolist(), first.tolist())

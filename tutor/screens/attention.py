@@ -47,15 +47,30 @@ _cache: dict[str, object] = {}
 _cache_lock = threading.Lock()
 
 
-def load_translator(models_dir, variant: str):
-    """The bundled translator for ``variant``, loaded once per process (thread-safe; imports torch)."""
+def load_translator(models_dir, variant: str, device: str = "cpu"):
+    """The bundled translator for ``variant`` on ``device``, loaded once per process and device
+    (thread-safe; imports torch)."""
     from ..core import translator
 
-    key = f"{models_dir}/{variant}"
+    key = f"{models_dir}/{variant}@{device}"
     with _cache_lock:
         if key not in _cache:
-            _cache[key] = translator.load(models_dir / BUNDLED[variant])
+            _cache[key] = translator.load(models_dir / BUNDLED[variant]).to(device)
+            settle_heap()
         return _cache[key]
+
+
+def settle_heap() -> None:
+    """Move everything alive now (torch, the model) out of the garbage collector's sight.
+
+    With torch loaded the heap holds millions of objects, and each full collection
+    walks them all: a redraw that happens to trigger one stalls for ~90 ms
+    (benchmarks/transformer.py). Frozen objects are never scanned again.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def available_variants(models_dir) -> list[str]:
@@ -244,6 +259,9 @@ class AttentionDemo(LessonDemo):
         event.stop()
         self.schedule()
 
+    def rerun(self) -> None:
+        self.schedule()
+
     def schedule(self) -> None:
         """Redecode shortly after the last change (typing is not held up by decoding)."""
         if self._timer is not None:
@@ -278,7 +296,7 @@ class AttentionDemo(LessonDemo):
     def decode(self, token: int, text: str, variant: str, hard: bool, beam: int, norm: bool, delay: float) -> None:
         worker = get_current_worker()
         try:
-            model = load_translator(self.app.paths.models_dir, variant)  # type: ignore[attr-defined]
+            model = load_translator(self.app.paths.models_dir, variant, self.torch_device)  # type: ignore[attr-defined]
         except checkpoint.ModelError as exc:
             self.post_message(self.Failed(token, str(exc)))
             return
@@ -329,7 +347,7 @@ class AttentionDemo(LessonDemo):
     def explain(self, token: int, row: int, variant: str, src_ids: list[int], prefix: list[int], hard: bool) -> None:
         """Work grid row ``row`` through with the model's numbers (``prefix``: the target ids before it)."""
         try:
-            model = load_translator(self.app.paths.models_dir, variant)  # type: ignore[attr-defined]
+            model = load_translator(self.app.paths.models_dir, variant, self.torch_device)  # type: ignore[attr-defined]
         except checkpoint.ModelError as exc:
             self.post_message(self.Explained(token, row, None, str(exc)))
             return

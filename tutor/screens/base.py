@@ -54,9 +54,20 @@ class LessonDemo(Widget):
         """The learner's sentence changed (also called once it is known)."""
         self.sentence = sentence
 
+    @property
+    def torch_device(self) -> str:
+        """Where this demo's models run: the learner's choice once resolved, the CPU until then."""
+        return self.device.device if self.device is not None else "cpu"
+
     def device_changed(self, device: DeviceChoice) -> None:
         """The device models should run on changed (or was resolved after start-up)."""
+        before = self.torch_device
         self.device = device
+        if self.torch_device != before and self.is_mounted:
+            self.rerun()
+
+    def rerun(self) -> None:
+        """Run the models again (the device changed). Demos without models need nothing."""
 
     def focus_default(self) -> None:
         """Focus what the learner most likely wants when the 実験 tab opens (nothing by default)."""
@@ -143,3 +154,7 @@ class TabbedDemo(LessonDemo):
         super().sentence_changed(sentence)
         for panel in self.query(DemoPanel):
             panel.sentence_changed(sentence)
+
+    def rerun(self) -> None:
+        for panel in self.query(DemoPanel):
+            panel.sentence_changed(self.sentence)

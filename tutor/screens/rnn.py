@@ -216,7 +216,7 @@ class UnrollPanel(Panel):
         from ..core.unroll import unroll
 
         try:
-            model = load_translator(self.models_dir, "plain" if "plain" in variants else variants[0])
+            model = load_translator(self.models_dir, "plain" if "plain" in variants else variants[0], self.demo.torch_device)
         except checkpoint.ModelError as exc:
             self.post_message(self.Unrolled(token, words, None, str(exc)))
             return
@@ -300,7 +300,7 @@ class TranslatePanel(Panel):
         results = []
         for variant in variants:
             try:
-                model = load_translator(self.models_dir, variant)
+                model = load_translator(self.models_dir, variant, self.demo.torch_device)
             except checkpoint.ModelError as exc:
                 self.post_message(self.Translated(token, [], words, str(exc)))
                 return

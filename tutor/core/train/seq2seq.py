@@ -99,7 +99,8 @@ def translate_ids(model: Seq2Seq, src_ids: list[list[int]], batch_size: int = 10
         src = torch.full((len(idx), max(lens)), PAD_ID, dtype=torch.long)
         for r, i in enumerate(idx):
             src[r, : len(src_ids[i])] = torch.tensor(src_ids[i], dtype=torch.long)
-        for i, hyp in zip(idx, greedy_batch(model, src, torch.tensor(lens))):
+        dev = next(model.parameters()).device
+        for i, hyp in zip(idx, greedy_batch(model, src.to(dev), torch.tensor(lens))):
             out[i] = hyp
     return out
 
@@ -132,11 +133,12 @@ def train(
     cfg: TrainConfig = TrainConfig(),
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    device: str = "cpu",
 ) -> tuple[Seq2Seq, dict]:
     """-> the model at its best dev BLEU, and the run's figures."""
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    model = Seq2Seq(model_cfg)
+    model = Seq2Seq(model_cfg).to(device)
     train_ids = [(data.src_vocab.encode(s), data.tgt_vocab.encode(t)) for s, t in data.train]
     dev_src = [data.src_vocab.encode(s) for s, _ in data.dev]
     dev_ref = [t for _, t in data.dev]
@@ -150,7 +152,7 @@ def train(
         for b, index in enumerate(plan, 1):
             if should_stop():
                 raise TrainingCancelled()
-            src, lengths, tin, tout = collate(train_ids, index)
+            src, lengths, tin, tout = (t.to(device) for t in collate(train_ids, index))
             logits, _ = model(src, lengths, tin, cfg.teacher_forcing)
             loss = loss_fn(logits.reshape(-1, logits.size(-1)), tout.reshape(-1))
             opt.zero_grad()
@@ -169,11 +171,13 @@ def train(
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
     model.load_state_dict(best)
     model.eval()
+    model.cpu()  # saved and used from the CPU
     figures = {
         "dev_bleu_per_epoch": history,
         "best_dev_bleu": round(best_bleu, 2),
         "best_epoch": history.index(max(history)) + 1,
         "train_seconds": round(time.perf_counter() - t0, 1),
         "train_pairs": len(data.train),
+        "device": str(device),
     }
     return model, figures
