@@ -26,6 +26,11 @@ TORCH_MODULES = {
     "tutor.core.transformer_decode",
     "tutor.core.transformer_translator",
     "tutor.core.train.transformer",
+    "tutor.core.transformer_explain",
+    "tutor.core.gpt",
+    "tutor.core.gpt_lm",
+    "tutor.core.sampling",
+    "tutor.core.train.gpt",
 }
 
 

@@ -160,3 +160,72 @@ def model_card(model: Bigram, meta: dict, command: str) -> str:
         *(f"| {k} | {ppl} |" for k, ppl in meta.get("k_sweep", {}).items()),
         "",
     ])
+
+
+@dataclass
+class KneserNey:
+    """An interpolated Kneser-Ney n-gram model (order 2: bigram, 3: trigram), a strong count baseline.
+
+    The highest order discounts each seen count by ``d`` and gives the freed mass
+    to the next lower order; lower orders count in how many different contexts a
+    word follows (continuation counts), not how often. The lowest order adds one
+    to those counts over the whole vocabulary, so every word keeps some probability.
+    Words outside ``vocab`` are read as ``unk``.
+    """
+
+    order: int = 3
+    d: float = 0.75
+    vocab: set[str] = field(default_factory=set)
+    unk: str = "<unk>"
+    counts: list[dict] = field(default_factory=list)  # per order k (1..n): context tuple (len k-1) -> Counter of next
+    _totals: list[dict] = field(default_factory=list)
+    _types: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def fit(cls, sentences: Iterable[Sequence[str]], order: int = 3, vocab: set[str] | None = None, d: float = 0.75, unk: str = "<unk>") -> "KneserNey":
+        sentences = [list(s) for s in sentences]
+        if vocab is None:
+            vocab = {w for s in sentences for w in s}
+        model = cls(order, d, set(vocab) | {EOS, unk}, unk)
+        highest: dict[tuple, Counter] = defaultdict(Counter)
+        for s in sentences:
+            words = [BOS] * (order - 1) + [w if w in model.vocab else unk for w in s] + [EOS]
+            for i in range(order - 1, len(words)):
+                highest[tuple(words[i - order + 1 : i])][words[i]] += 1
+        counts: list[dict] = [None] * (order + 1)  # type: ignore[list-item]
+        counts[order] = highest
+        for k in range(order - 1, 0, -1):  # continuation counts: distinct words before (context, w)
+            lower: dict[tuple, Counter] = defaultdict(Counter)
+            for ctx, row in counts[k + 1].items():
+                for w in row:
+                    lower[ctx[1:]][w] += 1
+            counts[k] = lower
+        model.counts = counts
+        model._totals = [None] + [{c: sum(r.values()) for c, r in counts[k].items()} for k in range(1, order + 1)]  # type: ignore[list-item]
+        model._types = [None] + [{c: len(r) for c, r in counts[k].items()} for k in range(1, order + 1)]  # type: ignore[list-item]
+        return model
+
+    def prob(self, context: Sequence[str], word: str) -> float:
+        """p(word | the last order-1 words of ``context``), ``<s>``-padded."""
+        ctx = tuple([BOS] * (self.order - 1) + [w if w in self.vocab or w == BOS else self.unk for w in context])[-(self.order - 1) :] if self.order > 1 else ()
+        word = word if word in self.vocab else self.unk
+        return self._p(self.order, ctx, word)
+
+    def _p(self, k: int, ctx: tuple, word: str) -> float:
+        if k == 1:
+            row, total = self.counts[1].get((), Counter()), self._totals[1].get((), 0)
+            return (row[word] + 1) / (total + len(self.vocab))
+        lower = self._p(k - 1, ctx[1:], word)
+        total = self._totals[k].get(ctx, 0)
+        if not total:
+            return lower
+        row = self.counts[k][ctx]
+        return max(row[word] - self.d, 0) / total + self.d * self._types[k][ctx] / total * lower
+
+    def perplexity(self, sentences: Iterable[Sequence[str]]) -> float:
+        total, n = 0.0, 0
+        for s in sentences:
+            for i, w in enumerate([*s, EOS]):
+                total += math.log(self.prob(s[:i], w))
+                n += 1
+        return math.exp(-total / max(n, 1))

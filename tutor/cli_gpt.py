@@ -1,0 +1,209 @@
+"""CLI for lesson L6: `tutor generate`, `tutor train gpt`, `tutor eval gpt`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from .settings import Paths
+
+EXIT_FAIL = 1
+#: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
+GPT_DEFAULTS = {"epochs": 15, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 192, "heads": 4, "d_ff": 768,
+                "layers": 4, "dropout": 0.1}
+
+
+def _err(msg: str) -> None:
+    print(f"tutor: {msg}", file=sys.stderr)
+
+
+def add_generate_parser(sub) -> None:
+    p = sub.add_parser("generate", help="日本語の文の続きを GPT で生成する")
+    p.add_argument("prompt", help="書き出し（空なら文の最初から）")
+    p.add_argument("--temperature", type=float, default=1.0, help="温度（0 で貪欲法）")
+    p.add_argument("--top-k", type=int, default=None, help="確率の高い k 語だけから選ぶ")
+    p.add_argument("--top-p", type=float, default=None, help="確率の合計が p に届くまでの語だけから選ぶ")
+    p.add_argument("--beam", type=int, default=1, help="ビーム幅（2 以上でビーム探索）")
+    p.add_argument("--max-tokens", type=int, default=20)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
+    p.add_argument("--json", action="store_true")
+
+
+def add_train_parser(tsub) -> None:
+    p = tsub.add_parser("gpt", help="小さな GPT を学習する（次の語の予測）")
+    for key in ("epochs", "batch_size", "warmup", "d_model", "heads", "d_ff", "layers"):
+        p.add_argument("--" + key.replace("_", "-"), type=int, default=GPT_DEFAULTS[key])
+    p.add_argument("--lr", type=float, default=GPT_DEFAULTS["lr"])
+    p.add_argument("--dropout", type=float, default=GPT_DEFAULTS["dropout"])
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--limit", type=int, help="学習に使う文の数（既定: すべて）")
+    p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
+    p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/gpt）")
+
+
+def add_eval_parser(esub) -> None:
+    p = esub.add_parser("gpt", help="dev（または --ja）での 1 語あたりのパープレキシティを n-gram と比べる")
+    p.add_argument("--ja", type=Path, help="日本語のファイル（1 行 1 文）")
+    p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--update-card", action="store_true", help="測った数字をモデルの CARD.md と config.json に書く")
+
+
+def _device(args) -> str:
+    from .core.device import resolve
+
+    choice = resolve(getattr(args, "device", None) or "auto")
+    if choice.notice:
+        _err(choice.notice)
+    return choice.device
+
+
+def _load(args, paths: Paths):
+    from .core import gpt_lm
+
+    return gpt_lm.load(args.dir or paths.models_dir / gpt_lm.FOLDER).to(_device(args))
+
+
+def cmd_generate(args, paths: Paths) -> int:
+    from .core.sampling import SamplingConfig
+
+    if args.top_k is not None and args.top_k < 1:
+        _err("--top-k は 1 以上にしてください。")
+        return 2
+    if args.top_p is not None and not 0 < args.top_p <= 1:
+        _err("--top-p は 0 より大きく 1 以下にしてください。")
+        return 2
+    if args.temperature < 0 or not 1 <= args.beam <= 10 or not 1 <= args.max_tokens <= 60:
+        _err("--temperature は 0 以上、--beam は 1〜10、--max-tokens は 1〜60 にしてください。")
+        return 2
+    lm = _load(args, paths)
+    cfg = SamplingConfig(args.temperature, args.top_k, args.top_p, args.max_tokens, args.seed, args.beam)
+    result = lm.continue_text(args.prompt, cfg)
+    for notice in result.notices:
+        _err(notice)
+    if args.json:
+        print(json.dumps(result.to_json(lm.vocab, args.prompt), ensure_ascii=False))
+    else:
+        from .core.gpt_lm import join
+
+        print(join(result.tokens))
+    return 0
+
+
+def evaluate(lm, sentences: list[list[str]], train: list[list[str]]) -> dict:
+    """GPT perplexity per token on ``sentences`` and the n-gram baselines fitted on ``train`` (same vocabulary)."""
+    from .core.ngram import KneserNey
+    from .core.train.gpt import dev_perplexity
+    from .core.vocab import UNK
+
+    seqs = [lm.vocab.encode(s) for s in sentences if s]
+    ppl = dev_perplexity(lm.model, seqs)
+    tokens = sum(min(len(s), lm.model.cfg.max_positions - 1) + 1 for s in seqs)
+    vocab = set(lm.vocab.tokens[4:])
+    baselines = {}
+    for name, order in (("bigram", 2), ("trigram", 3)):
+        ngram = KneserNey.fit(train, order, vocab, unk=UNK)
+        baselines[name] = round(ngram.perplexity([s for s in sentences if s]), 2)
+    return {"perplexity": round(ppl, 2), "tokens": tokens, "baselines": baselines}
+
+
+def cmd_eval(args, paths: Paths) -> int:
+    from .core import corpus
+    from .core.text import tokenize
+
+    try:
+        data_dir = corpus.find(paths.corpus_dir)
+    except corpus.CorpusNotFound as exc:
+        _err(f"{exc}（n-gram の基準モデルを学習文から作るために必要です）")
+        return EXIT_FAIL
+    if args.ja is not None:
+        try:
+            lines = args.ja.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            _err(f"{args.ja} を読めません: {exc}")
+            return EXIT_FAIL
+    else:
+        lines = [p.ja for p in corpus.read_pairs(data_dir, "dev")]
+    lm = _load(args, paths)
+    sentences = [tokenize(line) for line in lines]
+    if not any(sentences):
+        _err("評価する文がありません。")
+        return EXIT_FAIL
+    train = [tokenize(p.ja) for p in corpus.read_pairs(data_dir, "train")]
+    result = evaluate(lm, sentences, train)
+    if args.update_card:
+        from .core import checkpoint, gpt_lm
+
+        folder = args.dir or paths.models_dir / gpt_lm.FOLDER
+        lm.meta["evaluation"] = result
+        lm.save(folder, gpt_lm.model_card(lm, lm.meta.get("command", "tutor train gpt")))
+        if folder.resolve().parent == paths.models_dir.resolve():
+            checkpoint.write_manifest(paths.models_dir)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"GPT: パープレキシティ {result['perplexity']:.2f}（{result['tokens']:,} 語）")
+        for name, ppl in result["baselines"].items():
+            print(f"  {name}（Kneser-Ney）: {ppl:.2f}")
+    return 0
+
+
+def cmd_train(args, paths: Paths) -> int:
+    from .core import checkpoint, corpus, gpt_lm
+    from .core.gpt import GPTConfig
+    from .core.train.gpt import GPTTrainConfig, prepare, train
+
+    try:
+        data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
+        if not corpus.is_corpus_dir(data_dir):
+            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
+    except corpus.CorpusNotFound as exc:
+        _err(str(exc))
+        return EXIT_FAIL
+    t = time.perf_counter()
+    data = prepare(data_dir, limit=args.limit)
+    print(f"コーパス: {len(data.train):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
+    model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
+    cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed)
+    tty = sys.stderr.isatty()
+
+    def progress(p) -> None:
+        ppl = f" dev パープレキシティ {p.dev_ppl[-1]:.2f}" if p.dev_ppl else ""
+        line = f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{ppl} 経過 {p.elapsed:.0f} 秒"
+        if tty:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+        elif p.batch == p.batches and len(p.dev_ppl) == p.epoch:
+            print(line, file=sys.stderr, flush=True)
+
+    model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
+    if tty:
+        print(file=sys.stderr)
+    lm = gpt_lm.LanguageModel(model, data.vocab, {**figures, "train_config": cfg.__dict__})
+    lm.meta["evaluation"] = evaluate(lm, data.dev, data.train)
+    command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "gpt"] else "tutor train gpt"
+    lm.meta["command"] = command
+    out = args.out or paths.user_models_dir / gpt_lm.FOLDER
+    lm.save(out, gpt_lm.model_card(lm, command))
+    if out.resolve().parent == paths.models_dir.resolve():
+        checkpoint.write_manifest(paths.models_dir)
+    ev = lm.meta["evaluation"]
+    print(f"保存しました: {out}（dev パープレキシティ {ev['perplexity']:.2f}、"
+          f"bigram {ev['baselines']['bigram']:.2f}、trigram {ev['baselines']['trigram']:.2f}）")
+    return 0
+
+
+def run(args, paths: Paths) -> int:
+    from .core.checkpoint import ModelError
+
+    try:
+        if args.command == "generate":
+            return cmd_generate(args, paths)
+        if args.command == "train":
+            return cmd_train(args, paths)
+        return cmd_eval(args, paths)
+    except ModelError as exc:
+        _err(str(exc))
+        return EXIT_FAIL

@@ -1,0 +1,159 @@
+"""The trained tiny GPT on disk and in use (lesson L6): load, save, continue a prompt.
+
+A folder holds ``model.safetensors`` (float16), ``config.json`` (GPTConfig and
+figures), ``vocab.json`` (the token list) and ``CARD.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checkpoint
+from .gpt import GPT, GPTConfig
+from .sampling import Generation, SamplingConfig, generate
+from .text import analyze
+from .vocab import BOS_ID, UNK, Vocab
+
+FOLDER = "gpt"
+
+
+def join(tokens: list[str]) -> str:
+    """Japanese tokens back to text (no spaces), keeping spaces the tokenizer saw between Latin words."""
+    out = ""
+    for t in tokens:
+        if out and out[-1].isascii() and out[-1].isalnum() and t[:1].isascii() and t[:1].isalnum():
+            out += " "
+        out += t
+    return out
+
+
+@dataclass(frozen=True)
+class Continuation:
+    prompt: list[str]
+    tokens: list[str]
+    generation: Generation
+    notices: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return join(self.prompt + self.tokens)
+
+    def to_json(self, vocab: Vocab, prompt_text: str) -> dict:
+        return {
+            "prompt": prompt_text,
+            "tokens": self.tokens,
+            "text": self.text,
+            "steps": [
+                {"candidates": [{"token": vocab.tokens[c.token], "p": round(c.p, 6)} for c in s.candidates],
+                 "chosen": vocab.tokens[s.chosen]}
+                for s in self.generation.steps
+            ],
+        }
+
+
+@dataclass
+class LanguageModel:
+    model: GPT
+    vocab: Vocab
+    meta: dict = field(default_factory=dict)
+
+    def prompt_ids(self, text: str) -> tuple[list[str], list[int], tuple[str, ...]]:
+        analysis = analyze(text)
+        tokens = [t.surface for t in analysis.tokens]
+        notices = list(analysis.notices)
+        room = self.model.cfg.max_positions - 2
+        if len(tokens) > room:
+            tokens = tokens[-room:]
+            notices.append(f"プロンプトが長いので、最後の {room} 語だけを使います。")
+        unknown = [t for t in tokens if t not in self.vocab]
+        if unknown:
+            notices.append(f"語彙にない語は {UNK} として読みます: {'、'.join(dict.fromkeys(unknown))}")
+        return tokens, [BOS_ID, *self.vocab.encode(tokens)], tuple(notices)
+
+    def continue_text(self, text: str, cfg: SamplingConfig = SamplingConfig(), **kwargs) -> Continuation:
+        tokens, ids, notices = self.prompt_ids(text)
+        gen = generate(self.model, ids, cfg, **kwargs)
+        return Continuation(tokens, [self.vocab.tokens[t] for t in gen.tokens], gen, notices)
+
+    def to(self, device: str) -> "LanguageModel":
+        self.model.to(device)
+        return self
+
+    def save(self, folder: Path, card: str | None = None) -> None:
+        from safetensors.torch import save_file
+
+        weights = {k: v.detach().cpu().half().contiguous() for k, v in self.model.state_dict().items()}
+        checkpoint.write_folder(folder, lambda path: save_file(weights, str(path)),
+                                {**self.model.cfg.to_json(), "meta": self.meta}, self.vocab.tokens, card)
+
+
+def load(folder: Path) -> LanguageModel:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    checkpoint.verify(folder)
+    config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    tokens = checkpoint.read_json(folder / checkpoint.VOCAB)
+    try:
+        meta = config.pop("meta", {})
+        if config.get("kind") != "gpt":
+            raise ValueError("not a GPT model")
+        cfg = GPTConfig.from_json(config)
+        vocab = Vocab(tokens)
+        if cfg.vocab != len(vocab):
+            raise ValueError("the vocabulary does not match the config")
+        model = GPT(cfg)
+        model.load_state_dict({k: v.float() for k, v in load_file(str(folder / checkpoint.WEIGHTS)).items()})
+    except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError, json.JSONDecodeError, AttributeError) as exc:
+        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
+    model.eval()
+    return LanguageModel(model, vocab, meta)
+
+
+def model_card(lm: LanguageModel, command: str) -> str:
+    cfg, meta = lm.model.cfg, lm.meta
+    n_params = sum(p.numel() for p in lm.model.parameters())
+    ev = meta.get("evaluation", {})
+    lines = [
+        "# gpt",
+        "",
+        "A tiny GPT (decoder-only Transformer, pre-LN, learned positions, tied output layer)",
+        "for lesson L6, trained by the project with next-token prediction on the Japanese side",
+        "of small_parallel_enja (train split), tokenized by our MeCab pipeline.",
+        "",
+        "## Command",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "## Model",
+        "",
+        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
+        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        f"- vocabulary: {len(lm.vocab):,} tokens (min count 2; rarer words read as <unk>)",
+        "",
+        "## Training",
+        "",
+        *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
+        f"- sentences: {meta.get('train_sentences', '?'):,}",
+        f"- steps: {meta.get('steps', '?')}",
+        f"- time: {meta.get('train_seconds', '?')} s ({meta.get('device', 'cpu')})",
+        f"- dev perplexity after each epoch: {', '.join(str(p) for p in meta.get('dev_ppl_per_epoch', []))}",
+        f"- kept: epoch {meta.get('best_epoch', '?')}",
+    ]
+    if ev:
+        lines += [
+            "",
+            "## Quality (`tutor eval gpt`: dev split, perplexity per token, </s> included, same vocabulary for all)",
+            "",
+            f"- GPT: {ev['perplexity']:.2f} over {ev['tokens']:,} tokens",
+            *[f"- {name} (interpolated Kneser-Ney, d = 0.75): {ppl:.2f}" for name, ppl in ev.get("baselines", {}).items()],
+        ]
+        if ev.get("baselines"):
+            best = min(ev["baselines"].values())
+            lines.append(f"- GPT vs the best n-gram: {100 * (1 - ev['perplexity'] / best):.1f} % lower")
+    return "\n".join(lines) + "\n"

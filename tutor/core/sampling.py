@@ -1,0 +1,201 @@
+"""Choosing the next token from a language model's distribution (lesson L6), shared by the CLI and the UI.
+
+Each step goes through the filters in this order, and :class:`Filtered` keeps
+the distribution after every one so the lesson can draw what each removed:
+
+1. temperature T: softmax(logits / T). T → 0 is greedy (all mass on the top token);
+   T = 1 leaves the model's distribution; T > 1 flattens it.
+2. top-k: keep the k most probable tokens.
+3. top-p (nucleus): keep the smallest set of the most probable tokens whose mass
+   reaches p (always at least one token).
+4. renormalize what is left to sum to 1, and draw from it.
+
+Drawing uses its own ``torch.Generator`` on the CPU, so a seed gives the same
+text on any device. Beam search (with or without length normalization) is
+here too; width 1 is greedy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from .gpt import GPT
+from .vocab import EOS_ID
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    temperature: float = 1.0  # 0: greedy
+    top_k: int | None = None  # None: off
+    top_p: float | None = None  # None or 1.0: off
+    max_tokens: int = 20
+    seed: int = 0
+    beam: int = 1  # > 1: beam search (deterministic; the filters are not used)
+    length_norm: bool = True
+
+    @property
+    def greedy(self) -> bool:
+        return self.temperature <= 0 or self.top_k == 1
+
+
+@dataclass
+class Filtered:
+    """One step's distributions over the whole vocabulary (1-D CPU tensors)."""
+
+    model: Tensor  # softmax(logits): what the model says
+    tempered: Tensor  # after the temperature
+    kept: Tensor  # bool: survives top-k and top-p
+    final: Tensor  # renormalized over the kept tokens
+    removed_by_top_k: int = 0
+    removed_by_top_p: int = 0
+
+
+def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> Filtered:
+    """Apply temperature, top-k and top-p to one step's logits (V,)."""
+    logits = logits.detach().float().cpu()
+    model = torch.softmax(logits, -1)
+    kept = torch.ones_like(model, dtype=torch.bool)
+    if temperature <= 0:  # the limit T -> 0: all mass on the most probable token, the only one kept
+        tempered = torch.zeros_like(model)
+        tempered[int(model.argmax())] = 1.0
+        kept = tempered > 0
+    else:
+        tempered = torch.softmax(logits / temperature, -1)
+    removed_k = removed_p = 0
+    if top_k is not None and top_k > 0 and top_k < int(kept.sum()):
+        threshold = torch.topk(tempered, top_k).indices
+        by_k = torch.zeros_like(kept)
+        by_k[threshold] = True
+        removed_k = int((kept & ~by_k).sum())
+        kept &= by_k
+    if top_p is not None and top_p < 1.0:
+        masked = torch.where(kept, tempered, torch.zeros_like(tempered))
+        order = torch.argsort(masked, descending=True)
+        mass = masked[order] / masked.sum()
+        cumulative = torch.cumsum(mass, 0)
+        # The smallest prefix whose mass reaches p: every token whose preceding mass is still below p.
+        n = int((cumulative - mass < top_p).sum().clamp(min=1))
+        by_p = torch.zeros_like(kept)
+        by_p[order[:n]] = True
+        removed_p = int((kept & ~by_p).sum())
+        kept &= by_p
+    final = torch.where(kept, tempered, torch.zeros_like(tempered))
+    if float(final.sum()) <= 0:  # every kept token underflowed: fall back to the most probable one
+        final = torch.zeros_like(tempered)
+        final[int(torch.where(kept, logits, torch.full_like(logits, -float("inf"))).argmax())] = 1.0
+    final = final / final.sum()
+    return Filtered(model, tempered, kept, final, removed_k, removed_p)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    token: int
+    p: float  # after filtering and renormalizing
+    model_p: float  # what the model gave it
+
+
+@dataclass
+class StepResult:
+    chosen: int
+    candidates: list[Candidate]  # the most probable after filtering, best first
+    filtered: Filtered | None = None  # kept when asked for (the UI's bars)
+
+
+@dataclass
+class Generation:
+    tokens: list[int]  # the continuation, without </s>
+    steps: list[StepResult] = field(default_factory=list)
+    ended: bool = False  # stopped at </s> rather than at max_tokens
+
+
+def top_candidates(f: Filtered, n: int = 20) -> list[Candidate]:
+    values, idx = torch.topk(f.final, min(n, int(f.kept.sum())))
+    return [Candidate(int(i), float(v), float(f.model[i])) for v, i in zip(values, idx)]
+
+
+@torch.no_grad()
+def generate(
+    model: GPT,
+    prompt: list[int],
+    cfg: SamplingConfig = SamplingConfig(),
+    *,
+    keep_distributions: bool = False,
+    candidates: int = 20,
+    should_stop: Callable[[], bool] = lambda: False,
+    choose: Callable[[int, Filtered], int] | None = None,
+) -> Generation:
+    """Continue ``prompt`` (ids starting with <s>) token by token with the key/value cache.
+
+    ``choose(step, filtered)`` picks the token instead of the sampler (the lesson's
+    step mode); ``should_stop`` ends early (a newer request replaced this one).
+    """
+    if cfg.beam > 1:
+        return beam_search(model, prompt, cfg.beam, cfg.max_tokens, cfg.length_norm)
+    model.eval()
+    device = next(model.parameters()).device
+    generator = torch.Generator().manual_seed(cfg.seed)
+    room = model.cfg.max_positions - len(prompt)
+    ids = torch.tensor([prompt], device=device)
+    logits, cache, _ = model(ids)
+    out = Generation([])
+    for step in range(min(cfg.max_tokens, max(room, 0))):
+        if should_stop():
+            break
+        f = filter_logits(logits[0, -1], cfg.temperature, cfg.top_k, cfg.top_p)
+        if choose is not None:
+            token = choose(step, f)
+        elif cfg.greedy:
+            token = int(f.final.argmax())
+        else:
+            token = int(torch.multinomial(f.final, 1, generator=generator))
+        out.steps.append(StepResult(token, top_candidates(f, candidates), f if keep_distributions else None))
+        if token == EOS_ID:
+            out.ended = True
+            break
+        out.tokens.append(token)
+        if len(prompt) + len(out.tokens) >= model.cfg.max_positions:
+            break
+        logits, cache, _ = model(torch.tensor([[token]], device=device), cache)
+    return out
+
+
+@torch.no_grad()
+def beam_search(model: GPT, prompt: list[int], width: int, max_tokens: int, length_norm: bool = True) -> Generation:
+    """Keep the ``width`` most probable continuations at each step; -> the best (width 1: greedy)."""
+    model.eval()
+    device = next(model.parameters()).device
+    beams: list[tuple[list[int], float]] = [([], 0.0)]
+    finished: list[tuple[list[int], float]] = []
+
+    def score(item: tuple[list[int], float]) -> float:
+        tokens, logp = item
+        return logp / max(len(tokens), 1) if length_norm else logp
+
+    room = min(max_tokens, model.cfg.max_positions - len(prompt))
+    for _ in range(max(room, 0)):
+        batch = torch.tensor([prompt + t for t, _ in beams], device=device)
+        logp = torch.log_softmax(model(batch)[0][:, -1].float(), -1).cpu()
+        total = logp + torch.tensor([lp for _, lp in beams]).unsqueeze(1)
+        top = total.view(-1).topk(min(2 * width, total.numel()))
+        candidates = []
+        for value, flat in zip(top.values.tolist(), top.indices.tolist()):
+            row, token = divmod(flat, logp.size(1))
+            candidates.append((beams[row][0] + [token], value))
+        candidates.sort(key=score, reverse=True)
+        alive = []
+        for tokens, lp in candidates[:width]:
+            if tokens[-1] == EOS_ID:
+                finished.append((tokens, lp))
+            else:
+                alive.append((tokens, lp))
+        if not alive or len(finished) >= width:
+            break
+        beams = alive
+    pool = finished or beams
+    best_tokens, _ = max(pool, key=score)
+    ended = bool(best_tokens) and best_tokens[-1] == EOS_ID
+    return Generation(best_tokens[:-1] if ended else best_tokens, [], ended)
