@@ -11,7 +11,7 @@ from .settings import Paths
 
 EXIT_FAIL = 1
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
-GPT_DEFAULTS = {"epochs": 15, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 192, "heads": 4, "d_ff": 768,
+GPT_DEFAULTS = {"epochs": 12, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 192, "heads": 4, "d_ff": 768,
                 "layers": 4, "dropout": 0.1}
 
 
@@ -182,6 +182,8 @@ def cmd_train(args, paths: Paths) -> int:
     if tty:
         print(file=sys.stderr)
     lm = gpt_lm.LanguageModel(model, data.vocab, {**figures, "train_config": cfg.__dict__})
+    # Measure the weights as they will be shipped: stored as float16.
+    model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in model.state_dict().items()})
     lm.meta["evaluation"] = evaluate(lm, data.dev, data.train)
     command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "gpt"] else "tutor train gpt"
     lm.meta["command"] = command

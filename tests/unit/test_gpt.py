@@ -120,3 +120,21 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     model, figures = train(data, cfg, GPTTrainConfig(epochs=15, batch_size=10, lr=3e-3, warmup=5), on_progress=lambda p: losses.append(p.loss))
     assert losses[-1] < losses[0] * 0.8
     assert figures["best_dev_ppl"] == min(figures["dev_ppl_per_epoch"]) and EOS_ID == 2
+
+
+def test_diversity_measures() -> None:
+    from tutor.core.gpt_explain import distinct_n, repetition_rate
+
+    same = [["犬", "が", "走る"]] * 4
+    varied = [["犬", "が", "走る"], ["猫", "が", "寝る"], ["鳥", "は", "飛ぶ"], ["魚", "も", "泳ぐ"]]
+    assert distinct_n(same, 1) == 3 / 12 and distinct_n(varied, 1) == 11 / 12
+    assert distinct_n(varied, 2) == 1.0 and distinct_n([[]], 2) == 0.0
+    assert repetition_rate([["犬", "犬", "犬", "。"]]) == 2 / 3 and repetition_rate(varied) == 0.0
+
+
+def test_newest_token_attention_is_causal_and_sums_to_one() -> None:
+    from tutor.core.gpt_explain import newest_token_attention
+
+    maps = newest_token_attention(tiny(), [BOS_ID, 5, 9, 12])
+    assert len(maps) == 2 and len(maps[0]) == 4
+    assert all(len(h) == 4 and sum(h) == pytest.approx(1.0, abs=1e-5) for layer in maps for h in layer)

@@ -14,6 +14,7 @@ DEMOS: dict[str, str] = {
     "rnn": "tutor.screens.rnn:RnnDemo",
     "attention": "tutor.screens.attention:AttentionDemo",
     "transformer": "tutor.screens.transformer:TransformerDemo",
+    "gpt": "tutor.screens.gpt:GptDemo",
 }
 
 

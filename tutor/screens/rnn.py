@@ -123,12 +123,12 @@ class BigramPanel(Panel):
             return
         seq = [BOS, *words, EOS]
         out = Text("あなたの文を 2 語ずつ\n", style="bold")
-        out.append(f"{fit('前の語', 10)} {fit('語', 10)} {'回数':>7} {'/ 前の語':>9}  確率\n", style="dim")
+        out.append(f"{fit('前の語', 10)} {fit('語', 10)} {fit('回数', 7)} {fit('/ 前の語の回数', 16)} 確率\n", style="dim")
         logp = 0.0
         for a, b in pairwise(seq):
             c, total, p = lm.count(a, b), lm.total(a), lm.prob(a, b)
             logp += math.log(p)
-            out.append(f"{fit(a, 10)} {fit(b, 10)} {c:>7,} {'/ ' + format(total, ','):>9}  ")
+            out.append(f"{fit(a, 10)} {fit(b, 10)} {c:>7,} / {total:<14,} ")
             out.append(f"{p:.4f}", style="bold red" if c == 0 else "")
             out.append(" " + bar(p, 12), style="red" if c == 0 else "green")
             if c == 0:

@@ -71,7 +71,7 @@ def dev_perplexity(model: GPT, seqs: list[list[int]], batch_size: int = 128) -> 
 
 @dataclass(frozen=True)
 class GPTTrainConfig:
-    epochs: int = 15
+    epochs: int = 12
     batch_size: int = 64
     lr: float = 1e-3
     warmup: int = 500  # steps
