@@ -31,6 +31,7 @@ TORCH_MODULES = {
     "tutor.core.gpt_lm",
     "tutor.core.sampling",
     "tutor.core.train.gpt",
+    "tutor.core.torch_io",
 }
 
 

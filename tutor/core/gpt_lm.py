@@ -6,11 +6,10 @@ figures), ``vocab.json`` (the token list) and ``CARD.md``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoint
+from . import torch_io
 from .gpt import GPT, GPTConfig
 from .sampling import Generation, SamplingConfig, generate
 from .text import analyze
@@ -77,39 +76,25 @@ class LanguageModel:
         gen = generate(self.model, ids, cfg, **kwargs)
         return Continuation(tokens, [self.vocab.tokens[t] for t in gen.tokens], gen, notices)
 
-    def to(self, device: str) -> "LanguageModel":
+    def to(self, device: str) -> LanguageModel:
         self.model.to(device)
         return self
 
     def save(self, folder: Path, card: str | None = None) -> None:
-        from safetensors.torch import save_file
-
-        weights = {k: v.detach().cpu().half().contiguous() for k, v in self.model.state_dict().items()}
-        checkpoint.write_folder(folder, lambda path: save_file(weights, str(path)),
-                                {**self.model.cfg.to_json(), "meta": self.meta}, self.vocab.tokens, card)
+        torch_io.save(folder, self.model, self.meta, self.vocab.tokens, card)
 
 
 def load(folder: Path) -> LanguageModel:
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    folder = Path(folder)
-    checkpoint.verify(folder)
-    config = checkpoint.read_json(folder / checkpoint.CONFIG)
-    tokens = checkpoint.read_json(folder / checkpoint.VOCAB)
-    try:
-        meta = config.pop("meta", {})
+    def build(config: dict, tokens):
         if config.get("kind") != "gpt":
             raise ValueError("not a GPT model")
         cfg = GPTConfig.from_json(config)
         vocab = Vocab(tokens)
         if cfg.vocab != len(vocab):
             raise ValueError("the vocabulary does not match the config")
-        model = GPT(cfg)
-        model.load_state_dict({k: v.float() for k, v in load_file(str(folder / checkpoint.WEIGHTS)).items()})
-    except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError, json.JSONDecodeError, AttributeError) as exc:
-        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
-    model.eval()
+        return GPT(cfg), vocab
+
+    model, vocab, meta = torch_io.load(folder, None, build)
     return LanguageModel(model, vocab, meta)
 
 

@@ -61,7 +61,7 @@ def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = 
     kept = torch.ones_like(model, dtype=torch.bool)
     if temperature <= 0:  # the limit T -> 0: all mass on the most probable token, the only one kept
         tempered = torch.zeros_like(model)
-        tempered[int(model.argmax())] = 1.0
+        tempered[int(logits.argmax())] = 1.0  # on the logits: probabilities can tie where logits do not
         kept = tempered > 0
     else:
         tempered = torch.softmax(logits / temperature, -1)

@@ -7,11 +7,10 @@ alike; a translation also carries every attention map.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoint
+from . import torch_io
 from .text import analyze
 from .transformer import Transformer, TransformerConfig
 from .translator import Translation
@@ -73,42 +72,20 @@ class TransformerTranslator:
         return translate_ids(self.model, src_ids)
 
     def save(self, folder: Path, card: str | None = None) -> None:
-        from safetensors.torch import save_file
-
-        weights = {k: v.detach().cpu().half().contiguous() for k, v in self.model.state_dict().items()}
-        checkpoint.write_folder(
-            folder,
-            lambda path: save_file(weights, str(path)),
-            {**self.model.cfg.to_json(), "meta": self.meta},
-            {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens},
-            card,
-        )
+        torch_io.save(folder, self.model, self.meta, {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens}, card)
 
     def card(self, command: str, evaluation: dict | None) -> str:
         return model_card(self, command, evaluation)
 
 
 def load(folder: Path, config: dict | None = None) -> TransformerTranslator:
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
+    from .translator import vocabularies
 
-    folder = Path(folder)
-    if config is None:
-        checkpoint.verify(folder)
-        config = checkpoint.read_json(folder / checkpoint.CONFIG)
-    vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
-    try:
-        meta = config.pop("meta", {})
-        cfg = TransformerConfig.from_json(config)
-        src_vocab, tgt_vocab = Vocab(vocab["src"]), Vocab(vocab["tgt"])
-        if (cfg.src_vocab, cfg.tgt_vocab) != (len(src_vocab), len(tgt_vocab)):
-            raise ValueError("the vocabularies do not match the config")
-        weights = load_file(str(folder / checkpoint.WEIGHTS))
-        model = Transformer(cfg)
-        model.load_state_dict({k: v.float() for k, v in weights.items()})
-    except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError, json.JSONDecodeError) as exc:
-        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
-    model.eval()
+    def build(cfg_json: dict, vocab: dict):
+        cfg = TransformerConfig.from_json(cfg_json)
+        return Transformer(cfg), vocabularies(vocab, cfg.src_vocab, cfg.tgt_vocab)
+
+    model, (src_vocab, tgt_vocab), meta = torch_io.load(folder, config, build)
     return TransformerTranslator(model, src_vocab, tgt_vocab, meta)
 
 

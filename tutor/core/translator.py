@@ -7,16 +7,14 @@ figures), ``vocab.json`` (``{"src": [...], "tgt": [...]}``) and ``CARD.md``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoint
+from . import checkpoint, torch_io
 from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .text import analyze
-from .vocab import EOS_ID, Vocab
-
 from .variants import BUNDLED  # noqa: F401  (re-exported)
+from .vocab import EOS_ID, Vocab
 
 
 @dataclass(frozen=True)
@@ -88,23 +86,11 @@ class Translator:
 
     def save(self, folder: Path, card: str | None = None) -> None:
         """Write the folder atomically: float16 weights, config with the figures, both vocabularies, card."""
-        from safetensors.torch import save_file
-
-        weights = {k: v.detach().cpu().half().contiguous() for k, v in self.model.state_dict().items()}
-        checkpoint.write_folder(
-            folder,
-            lambda path: save_file(weights, str(path)),
-            {**self.model.cfg.to_json(), "meta": self.meta},
-            {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens},
-            card,
-        )
+        torch_io.save(folder, self.model, self.meta, {"src": self.src_vocab.tokens, "tgt": self.tgt_vocab.tokens}, card)
 
 
 def load(folder: Path):
     """Rebuild a translator (RNN or Transformer) from its folder (checked against the manifest when it has one)."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
     folder = Path(folder)
     checkpoint.verify(folder)
     config = checkpoint.read_json(folder / checkpoint.CONFIG)
@@ -112,20 +98,21 @@ def load(folder: Path):
         from . import transformer_translator
 
         return transformer_translator.load(folder, config)
-    vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
-    try:
-        meta = config.pop("meta", {})
-        cfg = Seq2SeqConfig.from_json(config)
-        src_vocab, tgt_vocab = Vocab(vocab["src"]), Vocab(vocab["tgt"])
-        if (cfg.src_vocab, cfg.tgt_vocab) != (len(src_vocab), len(tgt_vocab)):
-            raise ValueError("the vocabularies do not match the config")
-        weights = load_file(str(folder / checkpoint.WEIGHTS))
-        model = Seq2Seq(cfg)
-        model.load_state_dict({k: v.float() for k, v in weights.items()})
-    except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError, json.JSONDecodeError) as exc:
-        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
-    model.eval()
+    model, (src_vocab, tgt_vocab), meta = torch_io.load(folder, config, build)
     return Translator(model, src_vocab, tgt_vocab, meta)
+
+
+def vocabularies(vocab: dict, src_size: int, tgt_size: int) -> tuple[Vocab, Vocab]:
+    """The source and target vocabularies of a translator's vocab.json, checked against its config."""
+    src_vocab, tgt_vocab = Vocab(vocab["src"]), Vocab(vocab["tgt"])
+    if (src_size, tgt_size) != (len(src_vocab), len(tgt_vocab)):
+        raise ValueError("the vocabularies do not match the config")
+    return src_vocab, tgt_vocab
+
+
+def build(config: dict, vocab: dict):
+    cfg = Seq2SeqConfig.from_json(config)
+    return Seq2Seq(cfg), vocabularies(vocab, cfg.src_vocab, cfg.tgt_vocab)
 
 
 def model_card(t: Translator, command: str, evaluation: dict | None) -> str:

@@ -1,0 +1,51 @@
+"""Saving and loading the project's PyTorch models in their folders (safetensors, float16, no pickle).
+
+One place for what every model folder shares: weights stored as float16 and
+computed in float32, the config with its ``meta`` figures, the vocabulary, the
+card, the manifest check, and clear errors for a missing or broken folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from torch import nn
+
+from . import checkpoint
+
+
+def save(folder: Path, model: nn.Module, meta: dict, vocab, card: str | None = None) -> None:
+    """Write the folder atomically: float16 weights, ``model.cfg`` with ``meta``, the vocabulary, the card."""
+    from safetensors.torch import save_file
+
+    weights = {k: v.detach().cpu().half().contiguous() for k, v in model.state_dict().items()}
+    checkpoint.write_folder(folder, lambda path: save_file(weights, str(path)),
+                            {**model.cfg.to_json(), "meta": meta}, vocab, card)
+
+
+def load(folder: Path, config: dict | None, build: Callable[[dict, object], tuple[nn.Module, object]]):
+    """-> (model in eval mode, what ``build`` returned beside it, meta).
+
+    ``build(config, vocab_json)`` makes the empty model and its vocabularies,
+    raising ValueError when they do not fit together. ``config`` may be passed
+    when the caller has read it already (after the manifest check).
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    if config is None:
+        checkpoint.verify(folder)
+        config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
+    try:
+        config = dict(config)
+        meta = config.pop("meta", {})
+        model, extra = build(config, vocab)
+        model.load_state_dict({k: v.float() for k, v in load_file(str(folder / checkpoint.WEIGHTS)).items()})
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, SafetensorError, json.JSONDecodeError) as exc:
+        raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
+    model.eval()
+    return model, extra, meta
