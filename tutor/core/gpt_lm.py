@@ -76,6 +76,14 @@ class LanguageModel:
         gen = generate(self.model, ids, cfg, **kwargs)
         return Continuation(tokens, [self.vocab.tokens[t] for t in gen.tokens], gen, notices)
 
+    def next_logits(self, text: str):
+        """The model's logits for the token after ``text`` (its prompt ids, <s> first)."""
+        import torch
+
+        _, ids, _ = self.prompt_ids(text)
+        with torch.no_grad():
+            return self.model(torch.tensor([ids], device=next(self.model.parameters()).device))[0][0, -1]
+
     def to(self, device: str) -> LanguageModel:
         self.model.to(device)
         return self

@@ -186,15 +186,14 @@ class PlaygroundPanel(DemoPanel):
             self.post_message(Generated(token, None, None, None, str(exc)))
             return
         from ..core.sampling import filter_logits
-        import torch
 
-        result = lm.continue_text(prompt, cfg, should_stop=lambda: worker.is_cancelled)
+        result = lm.continue_text(prompt, cfg, keep_distributions=True, should_stop=lambda: worker.is_cancelled)
         if worker.is_cancelled:
             return
-        _, ids, _ = lm.prompt_ids(prompt)
-        with torch.no_grad():
-            logits = lm.model(torch.tensor([ids], device=next(lm.model.parameters()).device))[0][0, -1]
-        first = filter_logits(logits, cfg.temperature, cfg.top_k, cfg.top_p)
+        if result.generation.steps:  # the first step's distribution, as the sampler saw it
+            first = result.generation.steps[0].filtered
+        else:  # beam search keeps no steps: the prompt's next-token distribution, filters as set
+            first = filter_logits(lm.next_logits(prompt), cfg.temperature, cfg.top_k, cfg.top_p)
         self.post_message(Generated(token, result, first, lm.vocab, None))
 
     def on_generated(self, message: Generated) -> None:
@@ -293,15 +292,10 @@ class StepPanel(DemoPanel):
         if not gpt_available(self.models_dir):
             self.post_message(Stepped(token, text, [], MISSING))
             return
-        import torch
-
         from ..core.sampling import filter_logits, top_candidates
 
         lm = load_lm(self.models_dir, self.demo.torch_device)
-        _, ids, _ = lm.prompt_ids(text)
-        with torch.no_grad():
-            logits = lm.model(torch.tensor([ids], device=next(lm.model.parameters()).device))[0][0, -1]
-        f = filter_logits(logits)
+        f = filter_logits(lm.next_logits(text))
         cands = [(lm.vocab.tokens[c.token], c.p) for c in top_candidates(f, 12)]
         self.post_message(Stepped(token, text, (cands, f, lm.vocab), None))
 

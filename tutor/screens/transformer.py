@@ -65,12 +65,20 @@ class ModelPanel(DemoPanel):
         self.result = None
         self._shape: tuple = ()  # what the layer/head selects were last filled for
 
-    def reshape(self, shape: tuple) -> bool:
-        """True (once) when the selects must be refilled for a model of another shape."""
-        if shape == self._shape:
-            return False
-        self._shape = shape
-        return True
+    def fill_selects(self, layers: int, heads: int | None, *, all_layers: str | None = None,
+                     all_heads: str = "平均", layer: int = 0) -> None:
+        """Fill the panel's 層 (and ヘッド) selects for a model of this shape; once per shape, so a choice survives."""
+        if (layers, heads) == self._shape:
+            return
+        self._shape = (layers, heads)
+        with self.prevent(Select.Changed):
+            layer_sel = self.query_one(".layer-select", Select)
+            layer_sel.set_options(self.layer_options(layers, all_layers))
+            layer_sel.value = layer
+            if heads is not None:
+                head_sel = self.query_one(".head-select", Select)
+                head_sel.set_options(self.layer_options(heads, all_heads))
+                head_sel.value = MEAN
 
     def sentence_changed(self, sentence: str) -> None:
         self._token += 1
@@ -133,9 +141,9 @@ class HeadsPanel(ModelPanel):
         yield Static(classes="message")
         with Grid(id="hd-knobs"):
             yield Label("層")
-            yield Select([("すべて", MEAN)], value=MEAN, allow_blank=False, id="hd-layer", compact=True)
+            yield Select([("すべて", MEAN)], value=MEAN, allow_blank=False, id="hd-layer", classes="layer-select", compact=True)
             yield Label("ヘッド")
-            yield Select([("すべて", MEAN)], value=MEAN, allow_blank=False, id="hd-head", compact=True)
+            yield Select([("すべて", MEAN)], value=MEAN, allow_blank=False, id="hd-head", classes="head-select", compact=True)
             yield Label("しきい値")
             yield Select(THRESHOLDS, value=0.0, allow_blank=False, id="hd-threshold", compact=True)
         with VerticalScroll():
@@ -161,12 +169,7 @@ class HeadsPanel(ModelPanel):
             return
         translation, _ = self.result
         maps = translation.maps.encoder
-        layer_sel, head_sel = self.query_one("#hd-layer", Select), self.query_one("#hd-head", Select)
-        with self.prevent(Select.Changed):
-            if self.reshape((len(maps), len(maps[0]))):
-                layer_sel.set_options(self.layer_options(len(maps), "すべて"))
-                head_sel.set_options(self.layer_options(len(maps[0]), "すべて"))
-                layer_sel.value, head_sel.value = MEAN, MEAN
+        self.fill_selects(len(maps), len(maps[0]), all_layers="すべて", all_heads="すべて", layer=MEAN)
         self.query_one("#hd-tokens", Static).update(
             Text("行と列の語 (左上から): " + " ".join(translation.source))
         )
@@ -211,9 +214,9 @@ class MaskPanel(ModelPanel):
         yield Static(classes="message")
         with Grid(id="mk-knobs"):
             yield Label("層")
-            yield Select([("1", 0)], value=0, allow_blank=False, id="mk-layer", compact=True)
+            yield Select([("1", 0)], value=0, allow_blank=False, id="mk-layer", classes="layer-select", compact=True)
             yield Label("ヘッド")
-            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="mk-head", compact=True)
+            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="mk-head", classes="head-select", compact=True)
         with VerticalScroll():
             yield Static(
                 "デコーダは訳を 1 語ずつ作るので、まだ出していない先の語を見てはいけません。"
@@ -234,12 +237,7 @@ class MaskPanel(ModelPanel):
             return
         translation, _ = self.result
         maps = translation.maps.decoder
-        layer_sel, head_sel = self.query_one("#mk-layer", Select), self.query_one("#mk-head", Select)
-        with self.prevent(Select.Changed):
-            if self.reshape((len(maps), len(maps[0]))):
-                layer_sel.set_options(self.layer_options(len(maps)))
-                head_sel.set_options(self.layer_options(len(maps[0]), "平均"))
-                layer_sel.value, head_sel.value = len(maps) - 1, MEAN
+        self.fill_selects(len(maps), len(maps[0]), layer=len(maps) - 1)
         inputs = ["<s>", *translation.target]
         mask = Text("マスク (行の語が見てよい列: ■ 見てよい、· 見てはいけない)\n", style="bold")
         mask.append(" " * 9 + " ".join(fit(t, 5) for t in inputs) + "\n", style="dim")
@@ -289,7 +287,7 @@ class TracePanel(ModelPanel):
             yield Label("語")
             yield Select([], prompt="語", id="tr-token", compact=True)
             yield Label("層")
-            yield Select([("1", 0)], value=0, allow_blank=False, id="tr-layer", compact=True)
+            yield Select([("1", 0)], value=0, allow_blank=False, id="tr-layer", classes="layer-select", compact=True)
         with VerticalScroll():
             yield Static(
                 "エンコーダの 1 層の中で、1 つの語のベクトルがどう変わるか。各行がその時点のベクトル、"
@@ -309,13 +307,11 @@ class TracePanel(ModelPanel):
             self.query_one("#tr-table", Static).update("")
             return
         translation, model = self.result
-        tok_sel, layer_sel = self.query_one("#tr-token", Select), self.query_one("#tr-layer", Select)
+        tok_sel = self.query_one("#tr-token", Select)
         with self.prevent(Select.Changed):
             tok_sel.set_options([(f"{i + 1} {t}", i) for i, t in enumerate(translation.source)])
             tok_sel.value = 0
-            if self.reshape((len(model.model.encoder),)):
-                layer_sel.set_options(self.layer_options(len(model.model.encoder)))
-                layer_sel.value = 0
+        self.fill_selects(len(model.model.encoder), None)
         self.trace()
 
     @on(Select.Changed)
@@ -372,9 +368,9 @@ class TranslatePanel(ModelPanel):
             yield Label("表示")
             yield Select(self.VIEWS, value="cross", allow_blank=False, id="tt-view", compact=True)
             yield Label("層")
-            yield Select([("1", 0)], value=0, allow_blank=False, id="tt-layer", compact=True)
+            yield Select([("1", 0)], value=0, allow_blank=False, id="tt-layer", classes="layer-select", compact=True)
             yield Label("ヘッド")
-            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="tt-head", compact=True)
+            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="tt-head", classes="head-select", compact=True)
         with VerticalScroll():
             yield Static(id="tt-output", classes="body")
             with ScrollableContainer(classes="grid-scroll"):
@@ -405,12 +401,7 @@ class TranslatePanel(ModelPanel):
             return
         translation, rnn = self.result
         layers = len(translation.maps.cross)
-        layer_sel, head_sel = self.query_one("#tt-layer", Select), self.query_one("#tt-head", Select)
-        with self.prevent(Select.Changed):
-            if self.reshape((layers, len(translation.maps.cross[0]))):
-                layer_sel.set_options(self.layer_options(layers))
-                head_sel.set_options(self.layer_options(len(translation.maps.cross[0]), "平均"))
-                layer_sel.value, head_sel.value = layers - 1, MEAN
+        self.fill_selects(layers, len(translation.maps.cross[0]), layer=layers - 1)
         out = Text("Transformer の訳: ", style="bold")
         out.append(" ".join(translation.target) or "（空）")
         self.query_one("#tt-output", Static).update(out)
