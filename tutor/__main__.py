@@ -191,22 +191,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("device", help="モデルが使うデバイスを表示する")
     p.add_argument("--json", action="store_true", help="JSON で出力する")
 
-    from . import cli_gpt, cli_ngram, cli_seq2seq, cli_word2vec
+    from . import cli_bert, cli_gpt, cli_ngram, cli_seq2seq, cli_word2vec
 
     cli_word2vec.add_query_parsers(sub)
     cli_seq2seq.add_translate_parser(sub)
     cli_gpt.add_generate_parser(sub)
+    cli_bert.add_parsers(sub)
     p = sub.add_parser("train", help="同梱モデルを学習し直す")
     tsub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_train_parser(tsub)
     cli_seq2seq.add_train_parser(tsub)
     cli_ngram.add_train_parser(tsub)
     cli_gpt.add_train_parser(tsub)
+    cli_bert.add_train_parsers(tsub)
     p = sub.add_parser("eval", help="モデルの品質を測る")
     esub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_eval_parser(esub)
     cli_seq2seq.add_eval_parser(esub)
     cli_gpt.add_eval_parser(esub)
+    cli_bert.add_eval_parsers(esub)
     return parser
 
 
@@ -231,6 +234,12 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
 
             args.device = args.device or _saved_device(paths)
             return cli_gpt.run(args, paths)
+        if args.command in ("fill-mask", "classify") or getattr(args, "model_kind", None) in ("bert", "bert-classifier"):
+            from . import cli_bert
+
+            args.device = args.device or _saved_device(paths)
+            args.model = getattr(args, "model_kind", None)
+            return cli_bert.run(args, paths)
         if getattr(args, "model_kind", None) == "bigram":
             from . import cli_ngram
 

@@ -12,7 +12,7 @@ from .settings import Paths
 EXIT_FAIL = 1
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
 GPT_DEFAULTS = {"epochs": 12, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 192, "heads": 4, "d_ff": 768,
-                "layers": 4, "dropout": 0.1}
+                "layers": 4, "dropout": 0.1, "average": 1}
 
 
 def _err(msg: str) -> None:
@@ -39,6 +39,8 @@ def add_train_parser(tsub) -> None:
     p.add_argument("--lr", type=float, default=GPT_DEFAULTS["lr"])
     p.add_argument("--dropout", type=float, default=GPT_DEFAULTS["dropout"])
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--bf16", action="store_true", help="bfloat16 の自動混合精度で学習する（AVX-512 BF16 のある CPU や GPU で約 2 倍速）")
+    p.add_argument("--average", type=int, default=GPT_DEFAULTS["average"], help="最後の N エポックの重みの平均も試す（1 で平均しない）")
     p.add_argument("--limit", type=int, help="学習に使う文の数（既定: すべて）")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/gpt）")
@@ -167,7 +169,8 @@ def cmd_train(args, paths: Paths) -> int:
     data = prepare(data_dir, limit=args.limit)
     print(f"コーパス: {len(data.train):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
-    cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed)
+    cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
+                         bf16=args.bf16, average=args.average)
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:

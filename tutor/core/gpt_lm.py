@@ -136,7 +136,8 @@ def model_card(lm: LanguageModel, command: str) -> str:
         f"- steps: {meta.get('steps', '?')}",
         f"- time: {meta.get('train_seconds', '?')} s ({meta.get('device', 'cpu')})",
         f"- dev perplexity after each epoch: {', '.join(str(p) for p in meta.get('dev_ppl_per_epoch', []))}",
-        f"- kept: epoch {meta.get('best_epoch', '?')}",
+        f"- kept: {meta.get('kept', 'epoch ' + str(meta.get('best_epoch', '?')))}"
+        + (f" (the average scored {meta['averaged_dev_ppl']})" if meta.get("averaged_dev_ppl") else ""),
     ]
     if ev:
         lines += [
