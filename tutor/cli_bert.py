@@ -11,7 +11,7 @@ from .settings import Paths
 
 EXIT_FAIL = 1
 #: `tutor train bert` defaults (BertConfig and BertTrainConfig's; a test keeps them equal).
-BERT_DEFAULTS = {"epochs": 20, "batch_size": 64, "lr": 1e-3, "warmup": 800, "d_model": 192, "heads": 4, "d_ff": 768,
+BERT_DEFAULTS = {"epochs": 14, "batch_size": 64, "lr": 1e-3, "warmup": 800, "d_model": 192, "heads": 4, "d_ff": 768,
                  "layers": 4, "dropout": 0.1}
 #: `tutor train bert-classifier` defaults (FinetuneConfig's).
 CLASSIFIER_DEFAULTS = {"epochs": 3, "batch_size": 32, "lr": 1e-4, "top_layers": None}
@@ -115,10 +115,18 @@ def cmd_fill_mask(args, paths: Paths) -> int:
     return 0
 
 
+def classifier_dir(paths: Paths) -> Path:
+    """The bundled classifier if there is one, else the one `tutor train bert-classifier` saved for the learner."""
+    from .core import bert_lm
+
+    bundled = paths.models_dir / bert_lm.CLASSIFIER_FOLDER
+    return bundled if bundled.is_dir() else paths.user_models_dir / bert_lm.CLASSIFIER_FOLDER
+
+
 def cmd_classify(args, paths: Paths) -> int:
     from .core import bert_lm
 
-    model = bert_lm.load_classifier(args.dir or paths.models_dir / bert_lm.CLASSIFIER_FOLDER).to(_device(args))
+    model = bert_lm.load_classifier(args.dir or classifier_dir(paths)).to(_device(args))
     if not args.text.strip():
         _err("文が空です。判定したい日本語の文を渡してください。")
         return 2
@@ -198,7 +206,7 @@ def cmd_eval_classifier(args, paths: Paths) -> int:
     data_dir = _corpus(args, paths)
     if data_dir is None:
         return EXIT_FAIL
-    folder = args.dir or paths.models_dir / bert_lm.CLASSIFIER_FOLDER
+    folder = args.dir or classifier_dir(paths)
     model = bert_lm.load_classifier(folder).to(_device(args))
     result = evaluate_classifier(model, data_dir, sentiment.read_labels(folder))
     if args.json:

@@ -61,18 +61,30 @@ async def test_starts_at_l0_and_navigates(make_app) -> None:
         assert app.lesson.id == "L0"
 
 
-async def test_unbuilt_lessons_say_so_and_show_their_outline(make_app) -> None:
-    app = make_app()
+async def test_unbuilt_lessons_say_so_and_show_their_outline(paths, tmp_path) -> None:
+    """Every shipped lesson has its demo now; a curriculum with one switched off shows the 準備中 state."""
+    import shutil
+    from dataclasses import replace
+
+    from tutor.app import build_app
+    from tutor.core.device import resolve
+
+    lessons = tmp_path / "lessons"
+    shutil.copytree(paths.lessons_dir, lessons)
+    toml = lessons / "curriculum.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('demo = "bert"\n', ""), encoding="utf-8")
+    app = build_app(paths=replace(paths, lessons_dir=lessons), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
+                    device_check_delay=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_lesson("L6")
+        app.open_lesson("L7")
         await pilot.pause()
-        assert "GPT" in app.query_one("#prose", Markdown).source
+        assert "BERT" in app.query_one("#prose", Markdown).source
         await pilot.press("2")
         await pilot.pause()
         assert "準備中" in str(app.query_one("#coming-soon", Static).render())
         lesson_list = app.query_one("#lesson-list", OptionList)
-        assert "準備中" in str(lesson_list.get_option("L6").prompt)
-        assert "準備中" not in str(lesson_list.get_option("L5").prompt)
+        assert "準備中" in str(lesson_list.get_option("L7").prompt)
+        assert "準備中" not in str(lesson_list.get_option("L6").prompt)
         assert "準備中" not in str(lesson_list.get_option("L1").prompt)
 
 

@@ -35,15 +35,6 @@ def l6_models(tmp_path_factory) -> Path:
     return models
 
 
-@pytest.fixture(autouse=True)
-def l6_demo(monkeypatch):
-    """L6's demo is not switched on in curriculum.toml until its bundled model meets the issue's bar: open it directly."""
-    import tutor.app
-
-    original = tutor.app.demo_class
-    monkeypatch.setattr(tutor.app, "demo_class", lambda name: gpt_screen.GptDemo if name is None else original(name))
-
-
 def make(paths, models: Path):
     gpt_screen._cache.clear()
     return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),

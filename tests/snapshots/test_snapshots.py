@@ -197,3 +197,76 @@ def test_l5_translation_next_to_the_rnn(snap_compare, app) -> None:
         await open_l5(pilot, "tf-translate")
 
     assert snap_compare(app, terminal_size=(120, 45), run_before=run_before)
+
+
+async def open_l6(pilot, tab: str) -> None:
+    pilot.app.open_lesson("L6", "demo")
+    await settle(pilot)
+    pilot.app.query_one("#gpt-tabs").active = tab
+    await settle(pilot)
+
+
+def test_l6_training_examples_small_terminal(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l6(pilot, "gpt-examples")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_l6_playground_with_top_k_cut(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l6(pilot, "gpt-playground")
+        pilot.app.query_one("#pg-top-k").value = 5
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 45), run_before=run_before)
+
+
+def test_l6_greedy_vs_sampling(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l6(pilot, "gpt-diversity")
+
+    assert snap_compare(app, terminal_size=(120, 45), run_before=run_before)
+
+
+async def open_l7(pilot, tab: str) -> None:
+    pilot.app.open_lesson("L7", "demo")
+    await settle(pilot)
+    pilot.app.query_one("#bert-tabs").active = tab
+    await settle(pilot)
+
+
+def test_l7_fill_mask(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l7(pilot, "bert-fill")
+        await pilot.press("escape")
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_l7_gpt_and_bert_on_one_blank(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l7(pilot, "bert-vs-gpt")
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_l7_masking_small_terminal(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l7(pilot, "bert-masking")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_l7_heads_overview(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l7(pilot, "bert-heads")
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_l7_fine_tuning_tab_before_a_run(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_l7(pilot, "bert-finetune")
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

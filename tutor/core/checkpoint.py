@@ -122,8 +122,10 @@ def read_json(path: Path):
         raise ModelCorrupt(f"{path} を読めません: {exc}") from exc
 
 
-def write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def write_json(path: Path, data, compact: bool = False) -> None:
+    """Indented for people (configs), or on one line (vocabularies: thousands of tokens, no reader)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(data, ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -158,7 +160,7 @@ def write_folder(folder: Path, write_weights, config: dict, vocab, card: str | N
     try:
         write_weights(tmp / WEIGHTS)
         write_json(tmp / CONFIG, config)
-        write_json(tmp / VOCAB, vocab)
+        write_json(tmp / VOCAB, vocab, compact=True)
         if card:
             (tmp / CARD).write_text(card, encoding="utf-8")
     except BaseException:

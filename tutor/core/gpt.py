@@ -30,11 +30,11 @@ from .vocab import PAD_ID
 @dataclass(frozen=True)
 class GPTConfig:
     vocab: int = 0
-    d_model: int = 192
+    d_model: int = 256
     heads: int = 4
-    d_ff: int = 768
+    d_ff: int = 1024
     layers: int = 4
-    dropout: float = 0.1
+    dropout: float = 0.15
     max_positions: int = 64
 
     def __post_init__(self) -> None:

@@ -15,6 +15,7 @@ DEMOS: dict[str, str] = {
     "attention": "tutor.screens.attention:AttentionDemo",
     "transformer": "tutor.screens.transformer:TransformerDemo",
     "gpt": "tutor.screens.gpt:GptDemo",
+    "bert": "tutor.screens.bert:BertDemo",
 }
 
 

@@ -131,6 +131,11 @@ def knob_value(panel: DemoPanel, selector: str, default):
 class HeadsPanel(ModelPanel):
     """C24: the encoder's self-attention, every layer × head, with filters and one head up close."""
 
+    HINT: ClassVar[str] = (
+        "エンコーダの自己アテンション: 文の各語 (行) が、同じ文のどの語 (列) を見ているか。"
+        "小さな表 1 つが 1 つのヘッドです (L = 層、H = ヘッド)。ヘッドごとに違う関係を見ていることがあります。"
+    )
+
     DEFAULT_CSS = """
     HeadsPanel #hd-knobs { grid-size: 6; grid-columns: 4 12 8 12 10 14; grid-rows: 1; height: auto; }
     HeadsPanel #hd-knobs Label { width: 1fr; text-align: right; padding-right: 1; }
@@ -147,11 +152,7 @@ class HeadsPanel(ModelPanel):
             yield Label("しきい値")
             yield Select(THRESHOLDS, value=0.0, allow_blank=False, id="hd-threshold", compact=True)
         with VerticalScroll():
-            yield Static(
-                "エンコーダの自己アテンション: 文の各語 (行) が、同じ文のどの語 (列) を見ているか。"
-                "小さな表 1 つが 1 つのヘッドです (L = 層、H = ヘッド)。ヘッドごとに違う関係を見ていることがあります。",
-                classes="hint",
-            )
+            yield Static(Text(self.HINT), classes="hint")
             yield Static(id="hd-tokens", classes="hint")
             yield HeadOverview(id="hd-overview")
             yield Static(id="hd-detail-title", classes="body")
@@ -167,14 +168,18 @@ class HeadsPanel(ModelPanel):
             self.query_one("#hd-tokens", Static).update("")
             self.query_one("#hd-detail-title", Static).update("")
             return
-        translation, _ = self.result
-        maps = translation.maps.encoder
+        tokens, maps = self.view()
         self.fill_selects(len(maps), len(maps[0]), all_layers="すべて", all_heads="すべて", layer=MEAN)
         self.query_one("#hd-tokens", Static).update(
-            Text("行と列の語 (左上から): " + " ".join(translation.source))
+            Text("行と列の語 (左上から): " + " ".join(tokens))
         )
         overview.set_maps(maps)
         self.apply_filter()
+
+    def view(self) -> tuple[list[str], list]:
+        """-> (the tokens, self-attention maps[layer][head][query][key]) to draw."""
+        translation, _ = self.result
+        return translation.source, translation.maps.encoder
 
     @on(Select.Changed)
     def _knob(self, event: Select.Changed) -> None:
@@ -183,7 +188,7 @@ class HeadsPanel(ModelPanel):
             self.apply_filter()
 
     def apply_filter(self) -> None:
-        translation, _ = self.result
+        tokens, maps = self.view()
         layer = knob_value(self, "#hd-layer", MEAN)
         head = knob_value(self, "#hd-head", MEAN)
         threshold = float(knob_value(self, "#hd-threshold", 0.0))
@@ -196,8 +201,8 @@ class HeadsPanel(ModelPanel):
             grid.set_source([])
             title.update(Text("層とヘッドを 1 つずつ選ぶと、その表を数字付きで拡大します。", style="dim"))
             return
-        grid.set_source(translation.source)
-        grid.set_rows(translation.source, translation.maps.encoder[layer][head])
+        grid.set_source(tokens)
+        grid.set_rows(tokens, maps[layer][head])
         title.update(Text(f"層 {layer + 1} ヘッド {head + 1}（行の語が列の語に置いた重み、百分率）", style="bold"))
 
 

@@ -41,7 +41,7 @@ def prepare(data_dir: Path, min_count: int = 2, limit: int | None = None) -> Mon
 
 @dataclass(frozen=True)
 class BertTrainConfig:
-    epochs: int = 20
+    epochs: int = 14
     batch_size: int = 64
     lr: float = 1e-3
     warmup: int = 800  # steps

@@ -73,7 +73,7 @@ def dev_perplexity(model: GPT, seqs: list[list[int]], batch_size: int = 128) -> 
 
 @dataclass(frozen=True)
 class GPTTrainConfig:
-    epochs: int = 12
+    epochs: int = 24
     batch_size: int = 64
     lr: float = 1e-3
     warmup: int = 500  # steps
@@ -81,7 +81,7 @@ class GPTTrainConfig:
     clip: float = 1.0
     seed: int = 1
     bf16: bool = False  # bfloat16 autocast for the forward pass (about 2x on a CPU with AVX-512 BF16)
-    average: int = 1  # also try the average of the weights of the last N epochs (1: no averaging)
+    average: int = 5  # also try the average of the weights of the last N epochs (1: no averaging)
 
 
 @dataclass(frozen=True)
