@@ -32,6 +32,10 @@ TORCH_MODULES = {
     "tutor.core.sampling",
     "tutor.core.train.gpt",
     "tutor.core.torch_io",
+    "tutor.core.bert",
+    "tutor.core.bert_lm",
+    "tutor.core.masking",
+    "tutor.core.train.bert",
 }
 
 
