@@ -77,6 +77,11 @@ async def test_sliders_regenerate_and_the_bars_show_what_was_cut(paths, l6_model
         assert "続き" in first and "サンプリング" in first
         bars = text(app, "#pg-bars")
         assert "top-k で除外" not in bars and "top-p で除外" not in bars
+        from rich.cells import cell_len
+
+        top_k = app.query_one("#pg-top-k", Slider)
+        drawn = top_k.render().plain
+        assert drawn.rstrip().endswith("オフ") and cell_len(drawn) <= top_k.content_size.width  # wide text right-aligned by cells
         app.query_one("#pg-top-k", Slider).value = 3
         await settle(pilot)
         bars = text(app, "#pg-bars")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -88,5 +89,6 @@ class Slider(Widget, can_focus=True):
         out.append("━" * pos, style="cyan")
         out.append("●", style="bold yellow" if self.has_focus else "bold")
         out.append("─" * (width - pos - 1), style="dim")
-        out.append(" " + fit(self.fmt(self.value), VALUE - 1).rstrip().rjust(VALUE - 1), style="bold")
+        shown = fit(self.fmt(self.value), VALUE - 1).rstrip()
+        out.append(" " * (VALUE - cell_len(shown)) + shown, style="bold")  # right-aligned by cells: オフ is 4 wide
         return out
