@@ -34,16 +34,10 @@ def add_parsers(sub) -> None:
 
 
 def add_train_parsers(tsub) -> None:
+    from .cli_gpt import add_pretrain_args
+
     p = tsub.add_parser("bert", help="小さな BERT を事前学習する（マスク言語モデル）")
-    for key in ("epochs", "batch_size", "warmup", "d_model", "heads", "d_ff", "layers"):
-        p.add_argument("--" + key.replace("_", "-"), type=int, default=BERT_DEFAULTS[key])
-    p.add_argument("--lr", type=float, default=BERT_DEFAULTS["lr"])
-    p.add_argument("--dropout", type=float, default=BERT_DEFAULTS["dropout"])
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--bf16", action="store_true", help="bfloat16 の自動混合精度で学習する（AVX-512 BF16 のある CPU や GPU で約 2 倍速）")
-    p.add_argument("--limit", type=int, help="学習に使う文の数（既定: すべて）")
-    p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
-    p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/bert）")
+    add_pretrain_args(p, BERT_DEFAULTS, "bert")
     p = tsub.add_parser("bert-classifier", help="事前学習した BERT を感情分類にファインチューニングする（[CLS]）")
     for key in ("epochs", "batch_size"):
         p.add_argument("--" + key.replace("_", "-"), type=int, default=CLASSIFIER_DEFAULTS[key])

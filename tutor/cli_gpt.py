@@ -32,18 +32,23 @@ def add_generate_parser(sub) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def add_train_parser(tsub) -> None:
-    p = tsub.add_parser("gpt", help="小さな GPT を学習する（次の語の予測）")
+def add_pretrain_args(p, defaults: dict, folder: str) -> None:
+    """The options `tutor train gpt` and `tutor train bert` share: sizes, schedule, bf16, data and where to save."""
     for key in ("epochs", "batch_size", "warmup", "d_model", "heads", "d_ff", "layers"):
-        p.add_argument("--" + key.replace("_", "-"), type=int, default=GPT_DEFAULTS[key])
-    p.add_argument("--lr", type=float, default=GPT_DEFAULTS["lr"])
-    p.add_argument("--dropout", type=float, default=GPT_DEFAULTS["dropout"])
+        p.add_argument("--" + key.replace("_", "-"), type=int, default=defaults[key])
+    p.add_argument("--lr", type=float, default=defaults["lr"])
+    p.add_argument("--dropout", type=float, default=defaults["dropout"])
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--bf16", action="store_true", help="bfloat16 の自動混合精度で学習する（AVX-512 BF16 のある CPU や GPU で約 2 倍速）")
-    p.add_argument("--average", type=int, default=GPT_DEFAULTS["average"], help="最後の N エポックの重みの平均も試す（1 で平均しない）")
     p.add_argument("--limit", type=int, help="学習に使う文の数（既定: すべて）")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
-    p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/gpt）")
+    p.add_argument("--out", type=Path, help=f"保存先（既定: ユーザーデータの models/{folder}）")
+
+
+def add_train_parser(tsub) -> None:
+    p = tsub.add_parser("gpt", help="小さな GPT を学習する（次の語の予測）")
+    add_pretrain_args(p, GPT_DEFAULTS, "gpt")
+    p.add_argument("--average", type=int, default=GPT_DEFAULTS["average"], help="最後の N エポックの重みの平均も試す（1 で平均しない）")
 
 
 def add_eval_parser(esub) -> None:
