@@ -22,7 +22,6 @@ from .bert import BERT_SPECIALS, MASK_ID
 IGNORE = -100  # cross_entropy's ignore_index: not chosen, no loss
 # The fate of a position.
 KEPT_OUT, MASKED, RANDOM, UNCHANGED = 0, 1, 2, 3
-FATES = {MASKED: "[MASK] に置換", RANDOM: "ランダムな語に置換", UNCHANGED: "そのまま"}
 
 
 @dataclass

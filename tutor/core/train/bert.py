@@ -26,7 +26,6 @@ from torch import nn
 
 from ..bert import BERT, BertConfig, Classifier, build_vocab, encode, pad_batch
 from ..masking import IGNORE, mask_tokens
-from ..vocab import Vocab
 from . import TrainingCancelled
 from .gpt import MonolingualData, lr_at, prepare as prepare_text
 from .seq2seq import REPORT_EVERY, batches
@@ -290,6 +289,3 @@ def finetune(
         "device": str(device),
     }
 
-
-def encode_all(vocab: Vocab, sentences: Sequence[Sequence[str]], max_positions: int) -> list[list[int]]:
-    return [encode(vocab, s, max_positions) for s in sentences]
