@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from .cli_gpt import _device, _err
 from .settings import Paths
 
 EXIT_FAIL = 1
@@ -16,9 +17,6 @@ BERT_DEFAULTS = {"epochs": 14, "batch_size": 64, "lr": 1e-3, "warmup": 800, "d_m
 #: `tutor train bert-classifier` defaults (FinetuneConfig's).
 CLASSIFIER_DEFAULTS = {"epochs": 3, "batch_size": 32, "lr": 1e-4, "top_layers": None}
 
-
-def _err(msg: str) -> None:
-    print(f"tutor: {msg}", file=sys.stderr)
 
 
 def add_parsers(sub) -> None:
@@ -61,15 +59,6 @@ def add_eval_parsers(esub) -> None:
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--json", action="store_true")
-
-
-def _device(args) -> str:
-    from .core.device import resolve
-
-    choice = resolve(getattr(args, "device", None) or "auto")
-    if choice.notice:
-        _err(choice.notice)
-    return choice.device
 
 
 def _corpus(args, paths: Paths) -> Path | None:
@@ -180,9 +169,10 @@ def evaluate_classifier(model, data_dir: Path, labels: dict) -> dict:
     majority = sentiment.majority(train)
     sets = {"test": sentiment.resolve(data_dir, labels["test"]), "hand": sentiment.hand_labelled()}
     out = {}
+    lexicon = sentiment.LexiconBaseline(majority)  # loads its dictionaries and IPAdic once
     for name, data in sets.items():
         predicted = [sentiment.LABELS.index(v.label) for v in model.classify_many(data.texts)]
-        lexicon = sentiment.LexiconBaseline(majority)
+        lexicon.undecided = 0
         lex = [lexicon.predict(t) for t in data.texts]
         out[name] = {
             "sentences": len(data.texts),
@@ -226,13 +216,8 @@ def _progress_printer(fmt):
     return progress, tty
 
 
-def _as_shipped(model) -> None:
-    """Measure the weights as they will be shipped: stored as float16."""
-    model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in model.state_dict().items()})
-
-
 def cmd_train_bert(args, paths: Paths) -> int:
-    from .core import bert_lm, checkpoint
+    from .core import bert_lm, checkpoint, torch_io
     from .core.bert import BertConfig
     from .core.train.bert import BertTrainConfig, prepare, pretrain
 
@@ -256,7 +241,7 @@ def cmd_train_bert(args, paths: Paths) -> int:
     if tty:
         print(file=sys.stderr)
     lm = bert_lm.MaskedLM(model, data.vocab, {**figures, "train_config": cfg.__dict__})
-    _as_shipped(model)
+    torch_io.as_shipped(model)
     lm.meta["evaluation"] = evaluate_mlm(lm, data.dev)
     command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "bert"] else "tutor train bert"
     lm.meta["command"] = command
@@ -270,7 +255,7 @@ def cmd_train_bert(args, paths: Paths) -> int:
 
 
 def cmd_train_classifier(args, paths: Paths) -> int:
-    from .core import bert_lm, checkpoint, sentiment
+    from .core import bert_lm, checkpoint, sentiment, torch_io
     from .core.bert import encode
     from .core.text import tokenize
     from .core.train.bert import FinetuneConfig, finetune
@@ -304,7 +289,7 @@ def cmd_train_classifier(args, paths: Paths) -> int:
     model, figures = finetune(lm.model, train, valid, cfg, freeze=args.freeze, on_progress=progress, device=_device(args))
     if tty:
         print(file=sys.stderr)
-    _as_shipped(model)
+    torch_io.as_shipped(model)
     clf = bert_lm.SentimentModel(model, lm.vocab, {**figures, "train_config": cfg.__dict__, "labels": {
         "method": labels["method"], "counts": labels["counts"], "corpus_sentences": labels["corpus_sentences"]}})
     clf.meta["evaluation"] = evaluate_classifier(clf, data_dir, labels)

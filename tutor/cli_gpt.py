@@ -159,7 +159,7 @@ def cmd_eval(args, paths: Paths) -> int:
 
 
 def cmd_train(args, paths: Paths) -> int:
-    from .core import checkpoint, corpus, gpt_lm
+    from .core import checkpoint, corpus, gpt_lm, torch_io
     from .core.gpt import GPTConfig
     from .core.train.gpt import GPTTrainConfig, prepare, train
 
@@ -191,7 +191,7 @@ def cmd_train(args, paths: Paths) -> int:
         print(file=sys.stderr)
     lm = gpt_lm.LanguageModel(model, data.vocab, {**figures, "train_config": cfg.__dict__})
     # Measure the weights as they will be shipped: stored as float16.
-    model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in model.state_dict().items()})
+    torch_io.as_shipped(model)
     lm.meta["evaluation"] = evaluate(lm, data.dev, data.train)
     command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "gpt"] else "tutor train gpt"
     lm.meta["command"] = command

@@ -216,7 +216,7 @@ def _command_from_card(folder: Path) -> str:
 
 
 def cmd_train(args, paths: Paths) -> int:
-    from .core import checkpoint, corpus
+    from .core import checkpoint, corpus, torch_io
     from .core.train.seq2seq import prepare
     from .core.translator import BUNDLED
 
@@ -252,7 +252,7 @@ def cmd_train(args, paths: Paths) -> int:
     out = args.out or paths.user_models_dir / BUNDLED[variant]
     translator.meta["train_config"] = cfg.__dict__
     # Measure the weights as they will be shipped: stored as float16.
-    translator.model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in translator.model.state_dict().items()})
+    torch_io.as_shipped(translator.model)
     dev = list(corpus.read_pairs(data_dir, "dev"))
     ja, en = [p.ja for p in dev], [p.en for p in dev]
     evaluation = {"greedy": evaluate(translator, ja, en, 1)}

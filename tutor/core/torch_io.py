@@ -25,6 +25,11 @@ def save(folder: Path, model: nn.Module, meta: dict, vocab, card: str | None = N
                             {**model.cfg.to_json(), "meta": meta}, vocab, card)
 
 
+def as_shipped(model: nn.Module) -> None:
+    """Round the weights through float16, as they will be stored, so measured figures are the shipped model's."""
+    model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in model.state_dict().items()})
+
+
 def load(folder: Path, config: dict | None, build: Callable[[dict, object], tuple[nn.Module, object]]):
     """-> (model in eval mode, what ``build`` returned beside it, meta).
 
