@@ -160,19 +160,15 @@ class SentimentModel:
         folder) is given, store just those, with the base's path and SHA-256: the rest is read from it."""
         import os
 
-        from safetensors.torch import save_file
-
         folder = Path(folder)
-        state = self.model.state_dict()
-        config = {**self.model.cfg.to_json(), "meta": self.meta}
         trained = set(self.meta.get("trained", ()))
-        if base is not None and trained and not set(state) <= trained:
-            base = Path(base)
-            config["base"] = {"folder": os.path.relpath(base.resolve(), folder.resolve().parent),
-                              "sha256": checkpoint.sha256_file(base / checkpoint.WEIGHTS)}
-            state = {k: v for k, v in state.items() if k in trained}
-        weights = {k: v.detach().cpu().half().contiguous() for k, v in state.items()}
-        checkpoint.write_folder(folder, lambda path: save_file(weights, str(path)), config, self.vocab.tokens, card)
+        if base is None or not trained or set(self.model.state_dict()) <= trained:
+            torch_io.save(folder, self.model, self.meta, self.vocab.tokens, card)
+            return
+        base = Path(base)
+        ref = {"folder": os.path.relpath(base.resolve(), folder.resolve().parent),
+               "sha256": checkpoint.sha256_file(base / checkpoint.WEIGHTS)}
+        torch_io.save(folder, self.model, self.meta, self.vocab.tokens, card, only=trained, config={"base": ref})
 
 
 def _build(kind: str):

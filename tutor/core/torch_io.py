@@ -16,13 +16,18 @@ from torch import nn
 from . import checkpoint
 
 
-def save(folder: Path, model: nn.Module, meta: dict, vocab, card: str | None = None) -> None:
-    """Write the folder atomically: float16 weights, ``model.cfg`` with ``meta``, the vocabulary, the card."""
+def save(folder: Path, model: nn.Module, meta: dict, vocab, card: str | None = None,
+         only: set[str] | None = None, config: dict | None = None) -> None:
+    """Write the folder atomically: float16 weights, ``model.cfg`` with ``meta``, the vocabulary, the card.
+
+    ``only`` keeps just those weights (a partial fine-tune); ``config`` adds keys to config.json.
+    """
     from safetensors.torch import save_file
 
-    weights = {k: v.detach().cpu().half().contiguous() for k, v in model.state_dict().items()}
+    state = model.state_dict()
+    weights = {k: v.detach().cpu().half().contiguous() for k, v in state.items() if only is None or k in only}
     checkpoint.write_folder(folder, lambda path: save_file(weights, str(path)),
-                            {**model.cfg.to_json(), "meta": meta}, vocab, card)
+                            {**model.cfg.to_json(), **(config or {}), "meta": meta}, vocab, card)
 
 
 def as_shipped(model: nn.Module) -> None:
