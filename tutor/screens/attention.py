@@ -15,7 +15,6 @@ numbers: scores, softmax, context (:mod:`tutor.core.attention_explain`).
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,7 @@ from ..core.text import analyze
 from ..core.variants import BUNDLED, GRID_DEFAULT, VARIANT_NAMES, VARIANTS
 from ..widgets.attention_grid import AttentionGrid
 from ..widgets.bars import fit
-from .base import LessonDemo, gone
+from .base import MODELS, LessonDemo, gone, load_once
 
 if TYPE_CHECKING:
     from ..core.attention_explain import StepExplanation
@@ -43,8 +42,7 @@ BEAMS = [1, 2, 3, 5, 10]
 DEBOUNCE = 0.2
 CONTEXT_SHOWN = 8  # dimensions of the context vector written out
 
-_cache: dict[str, object] = {}
-_cache_lock = threading.Lock()
+_cache = MODELS  # shared with the other lessons' demos
 
 
 def load_translator(models_dir, variant: str, device: str = "cpu"):
@@ -52,12 +50,7 @@ def load_translator(models_dir, variant: str, device: str = "cpu"):
     (thread-safe; imports torch)."""
     from ..core import translator
 
-    key = f"{models_dir}/{variant}@{device}"
-    with _cache_lock:
-        if key not in _cache:
-            _cache[key] = translator.load(models_dir / BUNDLED[variant]).to(device)
-            settle_heap()
-        return _cache[key]
+    return load_once(models_dir, BUNDLED[variant], device, translator.load)
 
 
 def settle_heap() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +15,24 @@ from textual.widgets import Static
 
 from ..core.device import DeviceChoice
 from ..curriculum.catalog import Lesson
+
+
+#: Trained models the demos use, loaded once per process: "models_dir/folder@device" -> model.
+MODELS: dict[str, object] = {}
+_models_lock = threading.Lock()
+
+
+def load_once(models_dir, folder: str, device: str, load: Callable[[object], object]):
+    """``load(models_dir / folder)`` moved to ``device``, once per process (thread-safe; run it in a worker:
+    the loaders import torch). After a load the heap is settled (see attention.settle_heap)."""
+    from .attention import settle_heap
+
+    key = f"{models_dir}/{folder}@{device}"
+    with _models_lock:
+        if key not in MODELS:
+            MODELS[key] = load(models_dir / folder).to(device)
+            settle_heap()
+        return MODELS[key]
 
 
 def gone(widget: Widget) -> bool:

@@ -32,38 +32,25 @@ from textual.worker import get_current_worker
 from ..core import checkpoint
 from ..core.text import analyze
 from ..widgets.bars import bar, fit
-from .base import DemoPanel, TabbedDemo, gone
+from .base import MODELS, DemoPanel, TabbedDemo, gone, load_once
 from .transformer import HeadsPanel
 
 MISSING = "BERT のモデルが見つかりません。`tutor train bert --out models/bert` で作れます。"
 TOP = 10
-_cache: dict[str, object] = {}
-_lock = threading.Lock()
-
-
-def _load(models_dir, folder: str, device: str):
-    from ..core import bert_lm
-    from .attention import settle_heap
-
-    key = f"{models_dir}/{folder}@{device}"
-    with _lock:
-        if key not in _cache:
-            loader = bert_lm.load if folder == bert_lm.FOLDER else bert_lm.load_classifier
-            _cache[key] = loader(models_dir / folder).to(device)
-            settle_heap()
-        return _cache[key]
+_cache = MODELS  # shared with the other lessons' demos
+_lock = threading.Lock()  # the VADER labels
 
 
 def load_bert(models_dir, device: str = "cpu"):
     from ..core import bert_lm
 
-    return _load(models_dir, bert_lm.FOLDER, device)
+    return load_once(models_dir, bert_lm.FOLDER, device, bert_lm.load)
 
 
 def load_classifier(models_dir, device: str = "cpu"):
     from ..core import bert_lm
 
-    return _load(models_dir, bert_lm.CLASSIFIER_FOLDER, device)
+    return load_once(models_dir, bert_lm.CLASSIFIER_FOLDER, device, bert_lm.load_classifier)
 
 
 def available(models_dir, folder: str = "bert") -> bool:

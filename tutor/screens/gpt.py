@@ -15,7 +15,6 @@ The model loads in a thread worker (torch is imported there) and stays cached.
 
 from __future__ import annotations
 
-import threading
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,7 +30,7 @@ from ..core import checkpoint
 from ..core.text import analyze
 from ..widgets.bars import bar, fit
 from ..widgets.slider import Slider
-from .base import DemoPanel, TabbedDemo, gone
+from .base import MODELS, DemoPanel, TabbedDemo, gone, load_once
 
 MISSING = "GPT のモデルが見つかりません。`tutor train gpt --out models/gpt` で作れます。"
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]
@@ -42,21 +41,14 @@ LENGTHS = [5, 10, 15, 20, 30, 40]
 SEEDS = list(range(0, 100))
 BARS = 20
 
-_cache: dict[str, object] = {}
-_lock = threading.Lock()
+_cache = MODELS  # shared with the other lessons' demos
 
 
 def load_lm(models_dir, device: str = "cpu"):
     """The bundled GPT on ``device``, loaded once per process and device."""
     from ..core import gpt_lm
-    from .attention import settle_heap
 
-    key = f"{models_dir}@{device}"
-    with _lock:
-        if key not in _cache:
-            _cache[key] = gpt_lm.load(models_dir / gpt_lm.FOLDER).to(device)
-            settle_heap()
-        return _cache[key]
+    return load_once(models_dir, gpt_lm.FOLDER, device, gpt_lm.load)
 
 
 def gpt_available(models_dir) -> bool:
