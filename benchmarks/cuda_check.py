@@ -3,11 +3,13 @@
     python benchmarks/cuda_check.py
 
 Needs torch with CUDA, numpy, safetensors and sacrebleu; not MeCab (the
-sentences below are given as tokens). For every bundled translator it moves the
-model to the GPU and checks that greedy and beam search give the same tokens as
-on the CPU and attention weights within 1e-3; then it trains a tiny RNN and a
-tiny Transformer on the GPU from the team's sentences (characters as tokens)
-and checks the loss falls and the model comes back on the CPU. Prints timings.
+sentences below are given as tokens). It moves every bundled translator to the
+GPU and checks that greedy and beam search give the same tokens as on the CPU
+and attention weights within 1e-3; the same for the GPT (greedy, a seeded top-p
+sample, beam) and BERT's fill-mask top 5. Then it trains a tiny RNN,
+Transformer, GPT, BERT and [CLS] classifier on the GPU from the team's
+sentences (characters as tokens) and checks the loss falls and the model comes
+back on the CPU. Prints timings.
 Exits non-zero on any mismatch.
 """
 
@@ -116,8 +118,84 @@ def main() -> int:
         failures += not ok
         print(f"train {name} on GPU: loss {losses[0]:.3f} -> {losses[-1]:.3f}, {time.perf_counter() - t:.1f} s, "
               f"back on CPU: {not next(model.parameters()).is_cuda} {'ok' if ok else 'FAILED'}")
+    failures += check_gpt_bert(data, lines)
     print("all checks passed" if not failures else f"{failures} checks FAILED")
     return 1 if failures else 0
+
+
+GPT_PROMPTS = [["私", "は"], ["彼", "は", "昨日"], ["この", "店", "は"]]
+BERT_SENTENCES = [["私", "は", "[MASK]", "が", "好き", "です", "。"], ["彼", "は", "昨日", "駅", "で", "[MASK]", "に", "会っ", "た", "。"]]
+
+
+def check_gpt_bert(data, lines: list[str]) -> int:
+    """L6 and L7: the bundled GPT and BERT give the same answers on the GPU as on the CPU, and train there."""
+    from tutor.core import bert_lm, gpt_lm
+    from tutor.core.bert import BertConfig, encode
+    from tutor.core.sampling import SamplingConfig, generate
+    from tutor.core.train.bert import BertTrainConfig, FinetuneConfig, finetune, pretrain
+    from tutor.core.train.gpt import GPTTrainConfig, MonolingualData
+    from tutor.core.train.gpt import train as train_gpt
+    from tutor.core.gpt import GPTConfig
+    from tutor.core.bert import build_vocab
+
+    failures = 0
+    cpu, gpu = gpt_lm.load(ROOT / "models" / "gpt"), gpt_lm.load(ROOT / "models" / "gpt").to("cuda")
+    for words in GPT_PROMPTS:
+        ids = [1, *cpu.vocab.encode(words)]
+        for cfg in (SamplingConfig(temperature=0, max_tokens=15), SamplingConfig(top_p=0.9, seed=3, max_tokens=15),
+                    SamplingConfig(beam=4, max_tokens=15)):
+            a = generate(cpu.model, ids, cfg).tokens
+            b = generate(gpu.model, ids, cfg).tokens
+            ok = a == b
+            failures += not ok
+            if not ok:
+                print(f"  MISMATCH gpt {words} {cfg}: cpu {cpu.vocab.decode(a)} gpu {gpu.vocab.decode(b)}")
+    ids = [1, *gpu.vocab.encode(GPT_PROMPTS[0])]
+    generate(gpu.model, ids, SamplingConfig(temperature=0, max_tokens=20))
+    torch.cuda.synchronize()
+    t, n = time.perf_counter(), 0
+    for seed in range(20):
+        n += len(generate(gpu.model, ids, SamplingConfig(top_p=0.9, seed=seed, max_tokens=20)).tokens)
+    print(f"gpt: CPU and GPU agree on {len(GPT_PROMPTS)} prompts (greedy, seeded top-p, beam 4); "
+          f"GPU sampling {n / (time.perf_counter() - t):.0f} tokens/s")
+
+    cpu_b, gpu_b = bert_lm.load(ROOT / "models" / "bert"), bert_lm.load(ROOT / "models" / "bert").to("cuda")
+    for words in BERT_SENTENCES:
+        ids = torch.tensor([encode(cpu_b.vocab, words, 64)])
+        blanks = [i for i, w in enumerate(words, 1) if w == "[MASK]"]
+        with torch.no_grad():
+            pa = torch.softmax(cpu_b.model.mlm_logits(cpu_b.model(ids)[0][0, blanks]), -1)
+            pb = torch.softmax(gpu_b.model.mlm_logits(gpu_b.model(ids.cuda())[0][0, blanks]), -1).cpu()
+        ok = torch.equal(pa.topk(5).indices, pb.topk(5).indices) and float((pa - pb).abs().max()) < 1e-3
+        failures += not ok
+        print(f"bert fill-mask {''.join(words)}: top 5 {[cpu_b.vocab.tokens[i] for i in pa[0].topk(5).indices]} "
+              f"{'same on GPU' if ok else 'MISMATCH on GPU'} (max diff {float((pa - pb).abs().max()):.1e})")
+
+    chars = [list(line) for line in lines]
+    mono = MonolingualData(data.src_vocab, chars, chars[:8])
+    bvocab = build_vocab(chars, 1)
+    bmono = MonolingualData(bvocab, chars, chars[:8])
+    labels = [len(s) % 2 for s in chars]
+    seqs = [encode(bvocab, s, 64) for s in chars]
+    holder: dict = {}
+    for name, run in (
+        ("GPT (bf16, word dropout)", lambda log: train_gpt(mono, GPTConfig(vocab=len(mono.vocab), d_model=64, heads=4, d_ff=128, layers=2),
+                                                          GPTTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, bf16=True, average=2, word_dropout=0.1),
+                                                          on_progress=log, device="cuda")),
+        ("BERT (bf16)", lambda log: holder.setdefault("bert", pretrain(bmono, BertConfig(vocab=len(bvocab), d_model=64, heads=4, d_ff=128, layers=2),
+                                                                       BertTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, bf16=True),
+                                                                       on_progress=log, device="cuda"))),
+        ("BERT classifier", lambda log: finetune(holder["bert"][0], (seqs, labels), (seqs[:16], labels[:16]),
+                                                 FinetuneConfig(epochs=6, batch_size=8, lr=1e-3, warmup=5), on_progress=log, device="cuda")),
+    ):
+        losses: list[float] = []
+        t = time.perf_counter()
+        model, figures = run(lambda p: losses.append(p.loss))
+        ok = losses[-1] < losses[0] and not next(model.parameters()).is_cuda and figures["device"] == "cuda"
+        failures += not ok
+        print(f"train {name} on GPU: loss {losses[0]:.3f} -> {losses[-1]:.3f}, {time.perf_counter() - t:.1f} s, "
+              f"back on CPU: {not next(model.parameters()).is_cuda} {'ok' if ok else 'FAILED'}")
+    return failures
 
 
 if __name__ == "__main__":

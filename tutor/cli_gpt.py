@@ -12,7 +12,7 @@ from .settings import Paths
 EXIT_FAIL = 1
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
 GPT_DEFAULTS = {"epochs": 24, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 256, "heads": 4, "d_ff": 1024,
-                "layers": 4, "dropout": 0.15, "average": 5}
+                "layers": 4, "dropout": 0.15, "average": 5, "word_dropout": 0.0, "weight_decay": 0.05}
 
 
 def _err(msg: str) -> None:
@@ -49,6 +49,9 @@ def add_train_parser(tsub) -> None:
     p = tsub.add_parser("gpt", help="小さな GPT を学習する（次の語の予測）")
     add_pretrain_args(p, GPT_DEFAULTS, "gpt")
     p.add_argument("--average", type=int, default=GPT_DEFAULTS["average"], help="最後の N エポックの重みの平均も試す（1 で平均しない）")
+    p.add_argument("--word-dropout", type=float, default=GPT_DEFAULTS["word_dropout"],
+                   help="学習中、入力の語をこの割合で <unk> に置き換える（過学習を抑える）")
+    p.add_argument("--weight-decay", type=float, default=GPT_DEFAULTS["weight_decay"])
 
 
 def add_eval_parser(esub) -> None:
@@ -175,7 +178,7 @@ def cmd_train(args, paths: Paths) -> int:
     print(f"コーパス: {len(data.train):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
     cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
-                         bf16=args.bf16, average=args.average)
+                         bf16=args.bf16, average=args.average, word_dropout=args.word_dropout, weight_decay=args.weight_decay)
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:

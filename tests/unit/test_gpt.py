@@ -164,3 +164,19 @@ def test_cli_defaults_are_the_config_defaults() -> None:
     for key, value in GPT_DEFAULTS.items():
         cls = GPTConfig if key in GPTConfig.__dataclass_fields__ else GPTTrainConfig
         assert getattr(cls, key) == value, key
+
+
+def test_word_dropout_turns_only_words_into_unk() -> None:
+    from tutor.core.train.gpt import noise_inputs
+    from tutor.core.vocab import PAD_ID, UNK_ID
+
+    torch.manual_seed(0)
+    x = torch.randint(4, 500, (200, 50))
+    x[:, 0], x[:, -1], x[:, -2] = BOS_ID, EOS_ID, PAD_ID
+    assert torch.equal(noise_inputs(x, 0.0), x)
+    everything = noise_inputs(x, 1.0)
+    assert (everything[:, 1:-2] == UNK_ID).all() and torch.equal(everything[:, [0, -2, -1]], x[:, [0, -2, -1]])
+    some = noise_inputs(x, 0.1)
+    share = float((some[:, 1:-2] == UNK_ID).float().mean())
+    assert 0.08 < share < 0.12
+    assert ((some == x) | (some == UNK_ID)).all()
