@@ -15,7 +15,7 @@ EXIT_FAIL = 1
 BERT_DEFAULTS = {"epochs": 14, "batch_size": 64, "lr": 1e-3, "warmup": 800, "d_model": 192, "heads": 4, "d_ff": 768,
                  "layers": 4, "dropout": 0.1}
 #: `tutor train bert-classifier` defaults (FinetuneConfig's).
-CLASSIFIER_DEFAULTS = {"epochs": 3, "batch_size": 32, "lr": 1e-4, "top_layers": None}
+CLASSIFIER_DEFAULTS = {"epochs": 3, "batch_size": 32, "lr": 1e-4, "top_layers": None, "threshold": 0.5}
 
 
 
@@ -43,6 +43,10 @@ def add_train_parsers(tsub) -> None:
     p.add_argument("--freeze", action="store_true", help="エンコーダを固定し、[CLS] の上の線形層だけを学習する")
     p.add_argument("--top-layers", type=int, default=CLASSIFIER_DEFAULTS["top_layers"],
                    help="上の N 層（と最後の正規化、分類層）だけを学習する。保存は学習した重みだけで、残りは元の BERT から読む")
+    p.add_argument("--lora", type=int, metavar="RANK",
+                   help="重みは凍結し、各行列の横に置いた階数 RANK の小さな行列（LoRA）だけを学習する。保存も差分だけ")
+    p.add_argument("--threshold", type=float, default=CLASSIFIER_DEFAULTS["threshold"],
+                   help="英語側の VADER スコアがこの値以上なら positive、-この値以下なら negative（その間は使わない）")
     p.add_argument("--encoder", type=Path, help="事前学習済み BERT のフォルダ（既定: 同梱の models/bert）")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
@@ -268,8 +272,14 @@ def cmd_train_classifier(args, paths: Paths) -> int:
     if args.top_layers is not None and not 0 < args.top_layers <= lm.model.cfg.layers:
         _err(f"--top-layers は 1〜{lm.model.cfg.layers} にしてください。")
         return 2
+    if args.lora is not None and not 1 <= args.lora <= 64:
+        _err("--lora の階数は 1〜64 にしてください。")
+        return 2
+    if not 0 < args.threshold < 1:
+        _err("--threshold は 0 より大きく 1 より小さくしてください。")
+        return 2
     t = time.perf_counter()
-    labels = sentiment.make_labels(data_dir, seed=args.seed)
+    labels = sentiment.make_labels(data_dir, threshold=args.threshold, seed=args.seed)
     print(f"ラベル: {labels['counts']}（VADER、{time.perf_counter() - t:.0f} 秒）", file=sys.stderr)
     n = lm.model.cfg.max_positions
 
@@ -278,7 +288,8 @@ def cmd_train_classifier(args, paths: Paths) -> int:
         return [encode(lm.vocab, tokenize(s), n) for s in data.texts], data.labels
 
     train, valid = encoded(labels["train"]), encoded(labels["valid"])
-    cfg = FinetuneConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed, top_layers=args.top_layers)
+    cfg = FinetuneConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed, top_layers=args.top_layers,
+                         lora_rank=args.lora)
 
     def fmt(p):
         acc = f" 検証正解率 {p.valid[-1]:.1%}" if p.valid else ""

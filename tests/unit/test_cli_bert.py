@@ -43,8 +43,10 @@ def test_cli_defaults_are_the_config_defaults() -> None:
     for key, value in BERT_DEFAULTS.items():
         cls = BertConfig if key in BertConfig.__dataclass_fields__ else BertTrainConfig
         assert getattr(cls, key) == value, key
+    from tutor.core.sentiment import THRESHOLD
+
     for key, value in CLASSIFIER_DEFAULTS.items():
-        assert getattr(FinetuneConfig, key) == value, key
+        assert (THRESHOLD if key == "threshold" else getattr(FinetuneConfig, key)) == value, key
 
 
 def test_training_saves_both_models_with_cards_and_labels(trained) -> None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoint, torch_io
+from . import checkpoint, lora, torch_io
 from .bert import BERT, MASK, MASK_ID, BertConfig, Classifier, check_vocab, encode
 from .text import analyze, clean
 from .vocab import UNK, Vocab
@@ -160,15 +160,19 @@ class SentimentModel:
         folder) is given, store just those, with the base's path and SHA-256: the rest is read from it."""
         import os
 
+        import copy
+
         folder = Path(folder)
         trained = set(self.meta.get("trained", ()))
         if base is None or not trained or set(self.model.state_dict()) <= trained:
-            torch_io.save(folder, self.model, self.meta, self.vocab.tokens, card)
+            whole = lora.merge(copy.deepcopy(self.model)) if lora.attached(self.model) else self.model
+            torch_io.save(folder, whole, self.meta, self.vocab.tokens, card)
             return
         base = Path(base)
         ref = {"folder": os.path.relpath(base.resolve(), folder.resolve().parent),
                "sha256": checkpoint.sha256_file(base / checkpoint.WEIGHTS)}
-        torch_io.save(folder, self.model, self.meta, self.vocab.tokens, card, only=trained, config={"base": ref})
+        extra = {"base": ref, **({"lora": self.meta["lora"]} if lora.attached(self.model) else {})}
+        torch_io.save(folder, self.model, self.meta, self.vocab.tokens, card, only=trained, config=extra)
 
 
 def _build(kind: str):
@@ -214,10 +218,17 @@ def load_classifier(folder: Path) -> SentimentModel:
             raise ValueError("the vocabulary differs from the base BERT's")
         meta = dict(config).pop("meta", {})
         model = Classifier(encoder.model, len(LABELS))
+        spec = config.get("lora")
+        if spec:
+            lora.attach(model, int(spec["rank"]), float(spec["alpha"]))
         delta = {k: v.float() for k, v in load_file(str(folder / checkpoint.WEIGHTS)).items()}
         result = model.load_state_dict(delta, strict=False)
         if result.unexpected_keys or not {"head.weight", "head.bias"} <= set(delta):
             raise ValueError(f"unexpected weights: {result.unexpected_keys[:3]}")
+        if spec:
+            if any(".lora_" in k for k in result.missing_keys):
+                raise ValueError("low-rank factors are missing")
+            lora.merge(model)  # plain layers again: as fast as a fully fine-tuned model
     except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
     model.eval()
@@ -289,6 +300,11 @@ def classifier_card(clf: SentimentModel, command: str) -> str:
         "Sentiment (positive / negative) for lesson L7: the pretrained models/bert encoder with a linear\n"
         "layer on its [CLS] vector, fine-tuned "
         + ("with the encoder frozen (features only)." if meta.get("freeze") else
+           f"with LoRA (rank {meta['lora']['rank']}, alpha {meta['lora']['alpha']:g}): every weight matrix and the token\n"
+           "embeddings stay as pretrained, and low-rank factors beside them learn, with the layer norms, the\n"
+           "position embeddings and the new layer. Only those are stored here (merged into the weights at\n"
+           "load time); the rest is read from models/bert, checked against the SHA-256 in config.json (`base`)."
+           if meta.get("lora") else
            "end to end (every weight)." if meta.get("top_layers") is None else
            f"in its top {meta['top_layers']} layer(s), final layer norm and the new layer; the lower layers and the\n"
            "embeddings stay as pretrained. Only the fine-tuned weights are stored here; the rest is read from\n"

@@ -646,9 +646,9 @@ class FinetunePanel(DemoPanel):
         if available(self.models_dir, bert_lm.CLASSIFIER_FOLDER):
             try:
                 bundled = load_classifier(self.models_dir, self.demo.torch_device)
-                top = bundled.meta.get("top_layers")
-                how = "全部の重み" if top is None else f"上の {top} 層"
-                rows.append((f"同梱の分類器 ({how}をファインチューニング済み)", bundled.classify(sentence)))
+                top, low_rank = bundled.meta.get("top_layers"), bundled.meta.get("lora")
+                how = (f"LoRA（階数 {low_rank['rank']}）で" if low_rank else "全部の重みを" if top is None else f"上の {top} 層を")
+                rows.append((f"同梱の分類器 ({how}ファインチューニング済み)", bundled.classify(sentence)))
             except checkpoint.ModelError as exc:
                 self.post_message(Done(token, ("verdicts", []), str(exc)))
                 return

@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .. import lora
 from ..bert import BERT, BertConfig, Classifier, build_vocab, encode, pad_batch
 from ..masking import IGNORE, mask_tokens
 from . import TrainingCancelled
@@ -178,6 +179,8 @@ class FinetuneConfig:
     seed: int = 1
     balance: bool = True  # weight the classes inversely to their counts
     top_layers: int | None = None  # None: every weight moves; k: only the top k layers, the final norm and the head
+    lora_rank: int | None = None  # r: low-rank factors beside every weight matrix instead (see core/lora.py)
+    lora_alpha: float = 16.0
 
 
 def trained_names(model: Classifier, freeze: bool, top_layers: int | None) -> set[str]:
@@ -232,10 +235,14 @@ def finetune(
     """A classifier on a copy of ``encoder``. -> (the model with the best validation accuracy, figures)."""
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    model = Classifier(copy.deepcopy(encoder).cpu()).to(device)
-    trained = trained_names(model, freeze, cfg.top_layers)
-    for name, p in model.named_parameters():
-        p.requires_grad_(name in trained)
+    model = Classifier(copy.deepcopy(encoder).cpu())
+    if cfg.lora_rank and not freeze:
+        trained = lora.attach(model, cfg.lora_rank, cfg.lora_alpha)
+    else:
+        trained = trained_names(model, freeze, cfg.top_layers)
+        for name, p in model.named_parameters():
+            p.requires_grad_(name in trained)
+    model.to(device)
     seqs, labels = list(train[0]), list(train[1])
     counts = torch.bincount(torch.tensor(labels), minlength=2).float()
     weight = (counts.sum() / (2 * counts.clamp(min=1))) if cfg.balance else torch.ones(2)
@@ -285,6 +292,7 @@ def finetune(
         "train_sentences": len(seqs),
         "freeze": freeze,
         "top_layers": None if freeze else cfg.top_layers,
+        "lora": {"rank": cfg.lora_rank, "alpha": cfg.lora_alpha} if lora.attached(model) else None,
         "trained": sorted(trained),
         "device": str(device),
     }
