@@ -43,7 +43,7 @@ def sampling_speed(folder: Path, runs: int) -> None:
 
     _, ids, _ = lm.prompt_ids(PROMPT)
     generator = torch.Generator().manual_seed(0)
-    with torch.no_grad():
+    with torch.inference_mode():  # as `generate` runs
         logits, cache, _ = lm.model(torch.tensor([ids]))
         steps, t = 300, time.perf_counter()
         for _ in range(steps):

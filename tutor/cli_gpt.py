@@ -11,8 +11,8 @@ from .settings import Paths
 
 EXIT_FAIL = 1
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
-GPT_DEFAULTS = {"epochs": 24, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 256, "heads": 4, "d_ff": 1024,
-                "layers": 4, "dropout": 0.15, "average": 5, "word_dropout": 0.0, "weight_decay": 0.05}
+GPT_DEFAULTS = {"epochs": 28, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 192, "heads": 4, "d_ff": 768,
+                "layers": 6, "dropout": 0.15, "average": 5, "word_dropout": 0.1, "weight_decay": 0.1}
 
 
 def _err(msg: str) -> None:

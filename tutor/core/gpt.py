@@ -30,10 +30,10 @@ from .vocab import PAD_ID
 @dataclass(frozen=True)
 class GPTConfig:
     vocab: int = 0
-    d_model: int = 256
+    d_model: int = 192
     heads: int = 4
-    d_ff: int = 1024
-    layers: int = 4
+    d_ff: int = 768
+    layers: int = 6
     dropout: float = 0.15
     max_positions: int = 64
 
@@ -83,7 +83,7 @@ class GPT(nn.Module):
         new_cache: Cache = []
         weights: list[Tensor] = []
         for i, block in enumerate(self.blocks):
-            x, kv, w = block(x, None if not cache else cache[i])
+            x, kv, w = block(x, None if not cache else cache[i], return_weights)
             new_cache.append(kv)
             if return_weights:
                 weights.append(w)
@@ -99,8 +99,9 @@ class Block(nn.Module):
         self.ffn = nn.Sequential(nn.Linear(cfg.d_model, cfg.d_ff), nn.GELU(), nn.Linear(cfg.d_ff, cfg.d_model), nn.Dropout(cfg.dropout))
         self.drop = nn.Dropout(cfg.dropout)
 
-    def forward(self, x: Tensor, past: tuple[Tensor, Tensor] | None) -> tuple[Tensor, tuple[Tensor, Tensor], Tensor]:
-        a, kv, w = self.attn(self.norm1(x), past)
+    def forward(self, x: Tensor, past: tuple[Tensor, Tensor] | None,
+                need_weights: bool = True) -> tuple[Tensor, tuple[Tensor, Tensor], Tensor | None]:
+        a, kv, w = self.attn(self.norm1(x), past, need_weights)
         x = x + self.drop(a)
         x = x + self.ffn(self.norm2(x))
         return x, kv, w
@@ -114,14 +115,20 @@ class CausalSelfAttention(nn.Module):
         self.out = nn.Linear(cfg.d_model, cfg.d_model)
         self.drop = nn.Dropout(cfg.dropout)
 
-    def forward(self, x: Tensor, past: tuple[Tensor, Tensor] | None) -> tuple[Tensor, tuple[Tensor, Tensor], Tensor]:
+    def forward(self, x: Tensor, past: tuple[Tensor, Tensor] | None,
+                need_weights: bool = True) -> tuple[Tensor, tuple[Tensor, Tensor], Tensor | None]:
         B, T, D = x.shape
-        q, k, v = (t.view(B, T, self.heads, self.d_k).transpose(1, 2) for t in self.qkv(x).split(D, dim=-1))
+        # (B, T, 3D) -> q, k, v, each (B, heads, T, d_k)
+        q, k, v = self.qkv(x).view(B, T, 3, self.heads, self.d_k).permute(2, 0, 3, 1, 4).unbind(0)
         if past is not None:
             k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         S = k.size(2)  # every position so far, the new ones last
-        mask = causal_mask(S, x.device)[:, :, S - T :, :]  # the new rows of the full causal mask
-        out, weights = scaled_dot_product_attention(q, k, v, mask, self.drop if self.training else None)
+        # The new rows of the full causal mask; one new token (generation) may look at everything before it.
+        mask = None if T == 1 and not need_weights else causal_mask(S, x.device)[:, :, S - T :, :]
+        if need_weights or self.training:
+            out, weights = scaled_dot_product_attention(q, k, v, mask, self.drop if self.training else None)
+        else:  # inference that shows no weights (every generation step): PyTorch's fused kernel, same result
+            out, weights = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask), None
         return self.out(out.transpose(1, 2).reshape(B, T, D)), (k, v), weights
 
 

@@ -132,6 +132,9 @@ def model_card(lm: LanguageModel, command: str) -> str:
         "## Training",
         "",
         *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
+        *(["- word_dropout is the share of input words (never the targets) read as <unk> during training:",
+           "  data noising (Xie et al., 2017), against overfitting 50 k short sentences"]
+          if meta.get("train_config", {}).get("word_dropout") else []),
         f"- sentences: {meta.get('train_sentences', '?'):,}",
         f"- steps: {meta.get('steps', '?')}",
         f"- time: {meta.get('train_seconds', '?')} s ({meta.get('device', 'cpu')})",

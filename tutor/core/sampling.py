@@ -117,7 +117,7 @@ def top_candidates(f: Filtered, n: int = 20) -> list[Candidate]:
     return [Candidate(int(i), float(v), float(f.model[i])) for v, i in zip(values, idx)]
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def generate(
     model: GPT,
     prompt: list[int],
@@ -163,7 +163,7 @@ def generate(
     return out
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def beam_search(model: GPT, prompt: list[int], width: int, max_tokens: int, length_norm: bool = True) -> Generation:
     """Keep the ``width`` most probable continuations at each step; -> the best (width 1: greedy)."""
     model.eval()

@@ -73,16 +73,16 @@ def dev_perplexity(model: GPT, seqs: list[list[int]], batch_size: int = 128) -> 
 
 @dataclass(frozen=True)
 class GPTTrainConfig:
-    epochs: int = 24
+    epochs: int = 28
     batch_size: int = 64
     lr: float = 1e-3
     warmup: int = 500  # steps
-    weight_decay: float = 0.05
+    weight_decay: float = 0.1
     clip: float = 1.0
     seed: int = 1
     bf16: bool = False  # bfloat16 autocast for the forward pass (about 2x on a CPU with AVX-512 BF16)
     average: int = 5  # also try the average of the weights of the last N epochs (1: no averaging)
-    word_dropout: float = 0.0  # share of input words read as <unk> in training (data noising; targets untouched)
+    word_dropout: float = 0.1  # share of input words read as <unk> in training (data noising; targets untouched)
 
 
 @dataclass(frozen=True)
