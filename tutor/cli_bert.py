@@ -15,7 +15,7 @@ EXIT_FAIL = 1
 BERT_DEFAULTS = {"epochs": 14, "batch_size": 64, "lr": 1e-3, "warmup": 800, "d_model": 192, "heads": 4, "d_ff": 768,
                  "layers": 4, "dropout": 0.1}
 #: `tutor train bert-classifier` defaults (FinetuneConfig's).
-CLASSIFIER_DEFAULTS = {"epochs": 3, "batch_size": 32, "lr": 1e-4, "top_layers": None, "threshold": 0.5}
+CLASSIFIER_DEFAULTS = {"epochs": 3, "batch_size": 32, "lr": 1e-4, "top_layers": None, "threshold": 0.2}
 
 
 

@@ -36,6 +36,7 @@ TORCH_MODULES = {
     "tutor.core.bert_lm",
     "tutor.core.masking",
     "tutor.core.train.bert",
+    "tutor.core.lora",
 }
 
 

@@ -4,7 +4,9 @@ Labels: nobody labelled 50,000 sentences by hand, so the English side of each
 pair is scored with VADER (an English sentiment lexicon with rules for
 negation, intensifiers and "but"; Hutto & Gilbert 2014) and the label is
 carried over to the Japanese sentence. Only clear cases are kept: compound
-score >= +0.5 is positive, <= -0.5 negative, everything between is dropped.
+score >= +0.2 is positive, <= -0.2 negative, everything between is dropped.
+(0.2 rather than a stricter 0.5 or 0.3: three times the sentences, and more of
+the negated ones the hand-labelled set is full of; measured in the CARD.md.)
 The labels are noisy (VADER reads words, not situations), which the lesson and
 CARD.md say. The labelled sentences are split 80/10/10 (train / valid / test)
 with a fixed seed; what is stored is line numbers of the corpus and labels,
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from . import corpus
 
-THRESHOLD = 0.5
+THRESHOLD = 0.2
 SPLIT = (0.8, 0.1, 0.1)
 LABELS = ("negative", "positive")  # class ids 0, 1
 HAND_LABELLED = Path(__file__).resolve().parent.parent / "data" / "sentiment_ja.tsv"
