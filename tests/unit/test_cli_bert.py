@@ -157,3 +157,23 @@ def test_partial_fine_tuning_stores_only_its_weights_on_top_of_the_base(capsys, 
     assert "ハッシュが一致しません" in capsys.readouterr().err
     assert main(["train", "bert-classifier", "--top-layers", "7", "--encoder", str(base), "--data", str(data),
                  "--out", str(tmp_path / "x")], paths=paths) == 2
+
+
+def test_lora_fine_tuning_from_the_cli_stores_factors_and_classifies(capsys, trained, tmp_path) -> None:
+    paths, bert, _, data = trained
+    out = tmp_path / "clf-lora"
+    assert main(["train", "bert-classifier", "--epochs", "2", "--batch-size", "8", "--lr", "0.003", "--lora", "4",
+                 "--threshold", "0.3", "--encoder", str(bert), "--data", str(data), "--out", str(out)], paths=paths) == 0
+    capsys.readouterr()
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["lora"] == {"rank": 4, "alpha": 16.0} and config["meta"]["labels"]["method"].startswith("VADER compound")
+    assert ">= 0.3 positive" in config["meta"]["labels"]["method"]
+    assert "LoRA (rank 4" in (out / "CARD.md").read_text(encoding="utf-8")
+    assert main(["classify", "犬が好きです。", "--json", "--dir", str(out)], paths=paths) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["label"] in ("positive", "negative") and sum(verdict["probabilities"].values()) == pytest.approx(1, abs=1e-5)
+    for bad in (["--lora", "0"], ["--lora", "65"], ["--threshold", "1.5"], ["--threshold", "0"]):
+        assert main(["train", "bert-classifier", *bad, "--encoder", str(bert), "--data", str(data),
+                     "--out", str(tmp_path / "never")], paths=paths) == 2
+        assert "tutor:" in capsys.readouterr().err
+    assert not (tmp_path / "never").exists()
