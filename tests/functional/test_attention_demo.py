@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pilot_helpers import settle
 from rich.text import Text
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -53,9 +54,7 @@ async def open_demo(pilot) -> AttentionDemo:
 
 
 async def finish(pilot) -> None:
-    await pilot.pause(0.3)  # the debounce
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot, 0.3)  # past the debounce
 
 
 def text_of(widget) -> str:

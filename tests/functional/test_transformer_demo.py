@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pilot_helpers import settle
 from textual.widgets import Select, Static, TabbedContent
 
 from tutor.app import build_app
@@ -56,12 +57,6 @@ async def open_tab(pilot, tab: str) -> None:
     await pilot.pause()
     pilot.app.query_one("#tf-tabs", TabbedContent).active = tab
     await settle(pilot)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause(0.1)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_overview_filters_by_layer_head_and_threshold() -> None:

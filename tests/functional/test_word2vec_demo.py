@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pilot_helpers import settle
 from textual.widgets import Button, Input, Select, Static, TabbedContent
 
 from tutor.app import build_app
@@ -34,9 +35,7 @@ def text_of(widget) -> str:
 
 async def open_l2_demo(pilot, tab: str | None = None) -> Word2VecDemo:
     pilot.app.open_lesson("L2", "demo")
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot, 0)
     demo = pilot.app.query_one(Word2VecDemo)
     if tab:
         demo.query_one("#w2v-tabs", TabbedContent).active = tab
