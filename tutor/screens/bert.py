@@ -654,8 +654,9 @@ class FinetunePanel(DemoPanel):
             try:
                 bundled = load_classifier(self.models_dir, self.demo.torch_device)
                 top, low_rank = bundled.meta.get("top_layers"), bundled.meta.get("lora")
-                how = (f"LoRA（階数 {low_rank['rank']}）で" if low_rank else "全部の重みを" if top is None else f"上の {top} 層を")
-                rows.append((f"同梱の分類器 ({how}ファインチューニング済み)", bundled.classify(sentence)))
+                how = (f"LoRA で学習済み、階数 {low_rank['rank']}" if low_rank else
+                       "全部の重みをファインチューニング済み" if top is None else f"上の {top} 層をファインチューニング済み")
+                rows.append((f"同梱の分類器 ({how})", bundled.classify(sentence)))
             except checkpoint.ModelError as exc:
                 self.post_message(Done(token, ("verdicts", []), str(exc)))
                 return
