@@ -180,3 +180,15 @@ def test_word_dropout_turns_only_words_into_unk() -> None:
     share = float((some[:, 1:-2] == UNK_ID).float().mean())
     assert 0.08 < share < 0.12
     assert ((some == x) | (some == UNK_ID)).all()
+
+
+def test_one_token_forward_in_every_mode() -> None:
+    """One position: the fused path (no weights) needs no mask; training and the weights path still build one."""
+    model = tiny()
+    ids = torch.tensor([[BOS_ID]])
+    with torch.no_grad():
+        fused = model(ids)[0]
+        logits, _, weights = model(ids, return_weights=True)
+    assert torch.allclose(fused, logits, atol=1e-5) and weights[0].shape[-1] == 1
+    model.train()
+    assert model(ids)[0].shape == fused.shape

@@ -123,11 +123,12 @@ class CausalSelfAttention(nn.Module):
         if past is not None:
             k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
         S = k.size(2)  # every position so far, the new ones last
-        # The new rows of the full causal mask; one new token (generation) may look at everything before it.
-        mask = None if T == 1 and not need_weights else causal_mask(S, x.device)[:, :, S - T :, :]
         if need_weights or self.training:
+            mask = causal_mask(S, x.device)[:, :, S - T :, :]  # the new rows of the full causal mask
             out, weights = scaled_dot_product_attention(q, k, v, mask, self.drop if self.training else None)
-        else:  # inference that shows no weights (every generation step): PyTorch's fused kernel, same result
+        else:  # inference that shows no weights (every generation step): PyTorch's fused kernel, same result;
+            # one new token may look at everything before it, so it needs no mask
+            mask = None if T == 1 else causal_mask(S, x.device)[:, :, S - T :, :]
             out, weights = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask), None
         return self.out(out.transpose(1, 2).reshape(B, T, D)), (k, v), weights
 
