@@ -130,18 +130,18 @@ BERT_SENTENCES = [["私", "は", "[MASK]", "が", "好き", "です", "。"], ["
 def check_gpt_bert(data, lines: list[str]) -> int:
     """L6 and L7: the bundled GPT and BERT give the same answers on the GPU as on the CPU, and train there."""
     from tutor.core import bert_lm, gpt_lm
-    from tutor.core.bert import BertConfig, encode
+    from tutor.core.bert import BertConfig, build_vocab, encode
+    from tutor.core.gpt import GPTConfig
     from tutor.core.sampling import SamplingConfig, generate
     from tutor.core.train.bert import BertTrainConfig, FinetuneConfig, finetune, pretrain
     from tutor.core.train.gpt import GPTTrainConfig, MonolingualData
     from tutor.core.train.gpt import train as train_gpt
-    from tutor.core.gpt import GPTConfig
-    from tutor.core.bert import build_vocab
+    from tutor.core.vocab import BOS_ID
 
     failures = 0
     cpu, gpu = gpt_lm.load(ROOT / "models" / "gpt"), gpt_lm.load(ROOT / "models" / "gpt").to("cuda")
     for words in GPT_PROMPTS:
-        ids = [1, *cpu.vocab.encode(words)]
+        ids = [BOS_ID, *cpu.vocab.encode(words)]
         for cfg in (SamplingConfig(temperature=0, max_tokens=15), SamplingConfig(top_p=0.9, seed=3, max_tokens=15),
                     SamplingConfig(beam=4, max_tokens=15)):
             a = generate(cpu.model, ids, cfg).tokens
@@ -150,7 +150,7 @@ def check_gpt_bert(data, lines: list[str]) -> int:
             failures += not ok
             if not ok:
                 print(f"  MISMATCH gpt {words} {cfg}: cpu {cpu.vocab.decode(a)} gpu {gpu.vocab.decode(b)}")
-    ids = [1, *gpu.vocab.encode(GPT_PROMPTS[0])]
+    ids = [BOS_ID, *gpu.vocab.encode(GPT_PROMPTS[0])]
     generate(gpu.model, ids, SamplingConfig(temperature=0, max_tokens=20))
     torch.cuda.synchronize()
     t, n = time.perf_counter(), 0

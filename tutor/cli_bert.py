@@ -272,6 +272,9 @@ def cmd_train_classifier(args, paths: Paths) -> int:
     if args.top_layers is not None and not 0 < args.top_layers <= lm.model.cfg.layers:
         _err(f"--top-layers は 1〜{lm.model.cfg.layers} にしてください。")
         return 2
+    if sum((args.freeze, args.top_layers is not None, args.lora is not None)) > 1:
+        _err("--freeze、--top-layers、--lora は、どれか一つだけを指定してください。")
+        return 2
     if args.lora is not None and not 1 <= args.lora <= 64:
         _err("--lora の階数は 1〜64 にしてください。")
         return 2

@@ -172,7 +172,8 @@ def test_lora_fine_tuning_from_the_cli_stores_factors_and_classifies(capsys, tra
     assert main(["classify", "犬が好きです。", "--json", "--dir", str(out)], paths=paths) == 0
     verdict = json.loads(capsys.readouterr().out)
     assert verdict["label"] in ("positive", "negative") and sum(verdict["probabilities"].values()) == pytest.approx(1, abs=1e-5)
-    for bad in (["--lora", "0"], ["--lora", "65"], ["--threshold", "1.5"], ["--threshold", "0"]):
+    for bad in (["--lora", "0"], ["--lora", "65"], ["--threshold", "1.5"], ["--threshold", "0"],
+                ["--lora", "4", "--freeze"], ["--lora", "4", "--top-layers", "1"]):
         assert main(["train", "bert-classifier", *bad, "--encoder", str(bert), "--data", str(data),
                      "--out", str(tmp_path / "never")], paths=paths) == 2
         assert "tutor:" in capsys.readouterr().err

@@ -66,6 +66,10 @@ def test_lora_fine_tuning_learns_and_leaves_the_pretrained_weights_alone() -> No
             assert torch.equal(state[key], value), name
     stored = sum(state[n].numel() for n in figures["trained"])
     assert stored < 0.25 * sum(p.numel() for p in base.parameters())
+    with pytest.raises(ValueError):
+        finetune(base, (seqs, labels), None, FinetuneConfig(lora_rank=4, top_layers=1))
+    with pytest.raises(ValueError):
+        finetune(base, (seqs, labels), None, FinetuneConfig(lora_rank=4), freeze=True)
 
 
 def test_a_lora_classifier_stores_only_its_factors_and_loads_back_merged(tmp_path) -> None:

@@ -158,9 +158,8 @@ class SentimentModel:
     def save(self, folder: Path, card: str | None = None, base: Path | None = None) -> None:
         """Write the folder. When only some weights were fine-tuned and ``base`` (the pretrained BERT's
         folder) is given, store just those, with the base's path and SHA-256: the rest is read from it."""
-        import os
-
         import copy
+        import os
 
         folder = Path(folder)
         trained = set(self.meta.get("trained", ()))

@@ -6,7 +6,8 @@ negation, intensifiers and "but"; Hutto & Gilbert 2014) and the label is
 carried over to the Japanese sentence. Only clear cases are kept: compound
 score >= +0.2 is positive, <= -0.2 negative, everything between is dropped.
 (0.2 rather than a stricter 0.5 or 0.3: three times the sentences, and more of
-the negated ones the hand-labelled set is full of; measured in the CARD.md.)
+the negated ones the hand-labelled set is full of; measured in lesson L7's
+「このコーパスで測った結果」.)
 The labels are noisy (VADER reads words, not situations), which the lesson and
 CARD.md say. The labelled sentences are split 80/10/10 (train / valid / test)
 with a fixed seed; what is stored is line numbers of the corpus and labels,

@@ -235,8 +235,10 @@ def finetune(
     """A classifier on a copy of ``encoder``. -> (the model with the best validation accuracy, figures)."""
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
+    if sum((freeze, cfg.top_layers is not None, cfg.lora_rank is not None)) > 1:
+        raise ValueError("features only, top layers and LoRA are three different ways: pick one")
     model = Classifier(copy.deepcopy(encoder).cpu())
-    if cfg.lora_rank and not freeze:
+    if cfg.lora_rank:
         trained = lora.attach(model, cfg.lora_rank, cfg.lora_alpha)
     else:
         trained = trained_names(model, freeze, cfg.top_layers)
