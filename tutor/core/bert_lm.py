@@ -239,7 +239,6 @@ def _head(title: str, what: str, model, vocab: Vocab, meta: dict, command: str) 
     state = model.state_dict()
     n_params = sum(v.numel() for k, v in state.items() if ".lora_" not in k)
     stored = sum(state[k].numel() for k in meta.get("trained", ()) if k in state)
-    partial = meta.get("lora") or meta.get("top_layers") is not None
     return [
         f"# {title}",
         "",
@@ -256,7 +255,7 @@ def _head(title: str, what: str, model, vocab: Vocab, meta: dict, command: str) 
         *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
         f"- parameters: {n_params:,} (stored as float16, computed in float32)",
         *([f"- stored in this folder: {stored:,} numbers (what fine-tuning trained); the rest is models/bert's"]
-          if partial and not meta.get("freeze") else []),
+          if 0 < stored < n_params else []),
         f"- vocabulary: {len(vocab):,} tokens (min count 2; rarer words read as <unk>; [CLS] [SEP] [MASK] added)",
         "",
         "## Training",
