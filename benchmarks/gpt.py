@@ -75,7 +75,7 @@ async def slider_latency(folder: Path, moves: int) -> None:
 
     from tutor.app import build_app
     from tutor.core.device import resolve
-    from tutor.screens.gpt import PlaygroundPanel
+    from tutor.demos.gpt import PlaygroundPanel
     from tutor.settings import Paths
     from tutor.widgets.slider import Slider
 
@@ -134,7 +134,7 @@ def diversity(folder: Path, prompts: int = 100, seeds: int = 5) -> None:
     from tutor.core import corpus, gpt_lm
     from tutor.core.gpt_explain import distinct_n, repetition_rate
     from tutor.core.sampling import SamplingConfig
-    from tutor.screens.gpt import SETTINGS, default_prompt
+    from tutor.demos.gpt import SETTINGS, default_prompt
     from tutor.settings import default_paths
 
     lm = gpt_lm.load(folder)

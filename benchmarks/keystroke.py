@@ -30,7 +30,7 @@ async def run(keys: int) -> None:
     from tutor.app import build_app
     from tutor.core.device import resolve
     from tutor.core.text import analyze
-    from tutor.screens.morphology import MorphologyDemo
+    from tutor.demos.morphology import MorphologyDemo
     from tutor.settings import Paths
     from tutor.widgets.token_table import TokenTable
 

@@ -34,7 +34,7 @@ def main() -> int:
     t = time.perf_counter()
     model = translator.load(folder)
     print(f"load {folder.name}: {(time.perf_counter() - t) * 1000:.0f} ms")
-    from tutor.screens.attention import settle_heap
+    from tutor.demos.models import settle_heap
 
     settle_heap()  # as the app does after loading a model
 

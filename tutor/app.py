@@ -14,15 +14,17 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Footer, Input, Markdown, OptionList, Static, TabbedContent, TabPane
 
+from .widgets.page_tabs import PageTabs
+
 from .core.device import CHOICES as DEVICE_CHOICES
 from .core.device import DeviceChoice, resolve
 from .curriculum import catalog, samples
 from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
-from .screens.base import LessonDemo, SentenceChosen
-from .screens.help import HelpScreen
-from .screens.registry import demo_class
+from .demos.base import LessonDemo, SentenceChosen
+from .dialogs.help import HelpScreen
+from .demos.registry import demo_class
 from .widgets.prose import split_first_screen
-from .screens.sentence import SentenceScreen
+from .dialogs.sentence import SentenceScreen
 from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
 from .widgets.lesson_list import LessonList
@@ -116,7 +118,7 @@ class TutorApp(App[int]):
             yield Static(id="top-device")
         with Horizontal(id="main"):
             yield LessonList(id="lesson-list")
-            with TabbedContent(id="lesson-tabs"):
+            with PageTabs(id="lesson-tabs"):
                 with TabPane("1 説明", id="tab-prose"):
                     with VerticalScroll(id="prose-scroll"):
                         yield Markdown(id="prose")
@@ -185,7 +187,7 @@ class TutorApp(App[int]):
             demo = demo_class(lesson.demo)(lesson, self.progress.sentence, self.device)
             host.mount(demo)
             if self._started and self.progress.tab == "demo":
-                self.call_after_refresh(demo.focus_default)
+                self.call_after_refresh(self.query_one("#lesson-tabs", PageTabs).focus_active)
             try:
                 questions = lesson.quiz()
             except catalog.CurriculumError as exc:
@@ -238,22 +240,9 @@ class TutorApp(App[int]):
         if event.pane.id != event.tabbed_content.active:
             return  # stale: the tab shown at compose time, already replaced by the resumed one
         tab = TAB_NAMES.get(event.pane.id or "")
-        self._focus_tab(tab)
         if tab and tab != self.progress.tab:
             self.progress.tab = tab
             self.save()
-
-    def _focus_tab(self, tab: str | None) -> None:
-        """Keys should act on what the tab shows: the prose's scroll, the demo's control, the quiz's choices."""
-        pane = self.query_one(f"#{TAB_IDS.get(tab or '', 'tab-prose')}", TabPane)
-        if tab == "quiz":
-            for quiz in pane.query(QuizPanel):
-                quiz.focus_first()
-        elif tab == "demo":
-            for demo in pane.query(LessonDemo):
-                demo.focus_default()
-        else:
-            self.set_focus(None)  # the app's arrow / page keys scroll the prose
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _lesson_picked(self, event: OptionList.OptionSelected) -> None:
@@ -270,20 +259,16 @@ class TutorApp(App[int]):
             return self.progress.tab == "demo" and self._demo_tabs() is not None
         return True
 
-    def _demo_tabs(self) -> TabbedContent | None:
+    def _demo_tabs(self) -> PageTabs | None:
         """The 実験 tab's own tabs (L1's 解析表 / 比較 / one-hot, L2's 類似語 / …), if it has any."""
-        tabs = self.query_one("#demo-host").query(TabbedContent)
+        tabs = self.query_one("#demo-host").query(PageTabs)
         return tabs.first() if tabs else None
 
     def action_inner_tab(self, step: int) -> None:
         """] / [: the next or previous page inside the 実験 tab, without reaching for the mouse."""
         tabs = self._demo_tabs()
-        if tabs is None:
-            return
-        # Its own panes only (they sit in its ContentSwitcher), not those of tabs nested deeper.
-        panes = [pane.id for pane in tabs.query(TabPane) if pane.parent is not None and pane.parent.parent is tabs]
-        if tabs.active in panes:
-            tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+        if tabs is not None:
+            tabs.step(step)
 
     def action_prose(self, method: str) -> None:
         """Scroll the 説明 tab from the keyboard."""

@@ -12,7 +12,8 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from tutor.app import build_app
 from tutor.core.device import resolve
-from tutor.screens.attention import AttentionDemo, _cache, beam_view
+from tutor.demos.attention import AttentionDemo, beam_view
+from tutor.demos.models import MODELS as _cache
 from tutor.widgets.attention_grid import AttentionGrid
 
 SIZE = (120, 36)

@@ -11,8 +11,9 @@ from textual.widgets import Button, Select, SelectionList, Static, TabbedContent
 
 from tutor.app import build_app
 from tutor.core.device import resolve
-from tutor.screens import bert as bert_screen
-from tutor.screens import gpt as gpt_screen
+from tutor.demos import bert as bert_screen
+from tutor.demos.models import MODELS
+from tutor.demos import gpt as gpt_screen
 
 SIZE = (120, 40)
 SENTENCE = "犬が公園で走っている。"
@@ -24,8 +25,7 @@ def l7_models(tiny_bert_models) -> tuple[Path, Path]:
 
 
 def make(paths, models: Path):
-    bert_screen._cache.clear()
-    gpt_screen._cache.clear()
+    MODELS.clear()
     return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
                      device_check_delay=0.1)
 

@@ -12,7 +12,8 @@ from textual.widgets import OptionList, Static, TabbedContent
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
-from tutor.screens import gpt as gpt_screen
+from tutor.demos import gpt as gpt_screen
+from tutor.demos.models import MODELS
 from tutor.widgets.slider import Slider
 
 SIZE = (120, 40)
@@ -37,7 +38,7 @@ def l6_models(tmp_path_factory) -> Path:
 
 
 def make(paths, models: Path):
-    gpt_screen._cache.clear()
+    MODELS.clear()
     return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
                      device_check_delay=0.1)
 

@@ -14,8 +14,8 @@ from tutor.app import build_app
 from tutor.core import checkpoint, ngram
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
-from tutor.screens import rnn
-from tutor.screens.attention import _cache
+from tutor.demos import rnn
+from tutor.demos.models import MODELS as _cache
 from tutor.widgets.state_strip import StateStrip
 
 SIZE = (120, 36)

@@ -19,8 +19,8 @@ from textual.widgets import Button, Checkbox, Label, Select, Static, TabbedConte
 import tutor.app as tutor_app
 from tutor.app import build_app
 from tutor.core.device import resolve
-from tutor.screens.base import DemoPanel, TabbedDemo
-from tutor.screens.transformer_basics import (
+from tutor.demos.legacy import DemoPanel, TabbedDemo
+from tutor.demos.transformer_basics import (
     EXAMPLE_K,
     EXAMPLE_Q,
     EXAMPLE_TOKENS,

@@ -12,7 +12,7 @@ from textual.widgets import Select, Static, TabbedContent
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
-from tutor.screens.attention import _cache
+from tutor.demos.models import MODELS as _cache
 from tutor.widgets.attention_grid import AttentionGrid
 from tutor.widgets.head_overview import HeadOverview, overview_text
 from tutor.widgets.state_strip import StateStrip

@@ -11,9 +11,10 @@ from textual.widgets.option_list import Option
 
 from ..curriculum.catalog import PASS_RATIO, Lesson, Question
 from ..curriculum.progress import DONE, LessonProgress, questions_needed, quiz_passed
+from .page_tabs import FocusTarget
 
 
-class QuizPanel(VerticalScroll):
+class QuizPanel(FocusTarget, VerticalScroll):
     """Shows the lesson's quiz from the learner's saved answers, so a quiz resumes where it was left."""
 
     DEFAULT_CSS = """
@@ -171,6 +172,9 @@ class QuizPanel(VerticalScroll):
             self.focus_first()
         elif event.button.id == "quiz-restart" and self.lesson is not None:
             self.post_message(self.Restarted(self.lesson.id))
+
+    def focus_main(self) -> None:
+        self.focus_first()
 
     def focus_first(self) -> None:
         """Focus what the learner acts on next: the choices, or the next / retry button."""

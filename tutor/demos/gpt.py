@@ -30,7 +30,9 @@ from ..core import checkpoint
 from ..core.text import analyze
 from ..widgets.bars import bar, fit
 from ..widgets.slider import Slider
-from .base import MODELS, DemoPanel, TabbedDemo, gone, load_once
+from .base import gone
+from .legacy import DemoPanel, TabbedDemo
+from .models import gpt_available, load_lm  # noqa: F401  (L6's pages use them)
 
 MISSING = "GPT のモデルが見つかりません。`tutor train gpt --out models/gpt` で作れます。"
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]
@@ -40,22 +42,6 @@ BEAMS = [1, 2, 3, 5, 10]
 LENGTHS = [5, 10, 15, 20, 30, 40]
 SEEDS = list(range(0, 100))
 BARS = 20
-
-_cache = MODELS  # shared with the other lessons' demos
-
-
-def load_lm(models_dir, device: str = "cpu"):
-    """The bundled GPT on ``device``, loaded once per process and device."""
-    from ..core import gpt_lm
-
-    return load_once(models_dir, gpt_lm.FOLDER, device, gpt_lm.load)
-
-
-def gpt_available(models_dir) -> bool:
-    from ..core import gpt_lm
-
-    return (models_dir / gpt_lm.FOLDER / checkpoint.WEIGHTS).is_file()
-
 
 def default_prompt(sentence: str) -> str:
     """The start of the learner's sentence: its first third of tokens (at least one)."""

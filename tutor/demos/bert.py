@@ -32,29 +32,26 @@ from textual.worker import get_current_worker
 from ..core import checkpoint
 from ..core.text import analyze
 from ..widgets.bars import bar, fit
-from .base import MODELS, DemoPanel, TabbedDemo, gone, load_once
+from .base import gone
+from .legacy import DemoPanel, TabbedDemo
+from . import models as _models
 from .transformer import HeadsPanel
 
 MISSING = "BERT のモデルが見つかりません。`tutor train bert --out models/bert` で作れます。"
 TOP = 10
-_cache = MODELS  # shared with the other lessons' demos
 _lock = threading.Lock()  # the VADER labels
 
 
 def load_bert(models_dir, device: str = "cpu"):
-    from ..core import bert_lm
-
-    return load_once(models_dir, bert_lm.FOLDER, device, bert_lm.load)
+    return _models.load_bert(models_dir, device)
 
 
 def load_classifier(models_dir, device: str = "cpu"):
-    from ..core import bert_lm
-
-    return load_once(models_dir, bert_lm.CLASSIFIER_FOLDER, device, bert_lm.load_classifier)
+    return _models.load_classifier(models_dir, device)
 
 
 def available(models_dir, folder: str = "bert") -> bool:
-    return (models_dir / folder / checkpoint.WEIGHTS).is_file()
+    return _models.bert_available(models_dir, folder)
 
 
 def tokens_of(sentence: str) -> list[str]:
@@ -258,7 +255,7 @@ class VersusPanel(DemoPanel):
         filled = bert.fill(join(tokens), top_k=TOP, extra_masks=(index,))
         bert_cands = filled.blanks[0].candidates if filled.blanks else []
         gpt_cands, gpt_error = None, None
-        from .gpt import gpt_available, load_lm
+        from .models import gpt_available, load_lm
 
         if gpt_available(self.models_dir):
             lm = load_lm(self.models_dir, self.demo.torch_device)

@@ -32,7 +32,8 @@ from ..core.text import analyze
 from ..core.variants import BUNDLED, GRID_DEFAULT, VARIANT_NAMES, VARIANTS
 from ..widgets.attention_grid import AttentionGrid
 from ..widgets.bars import fit
-from .base import MODELS, LessonDemo, gone, load_once
+from .base import LessonDemo, gone
+from .models import available_variants, load_translator
 
 if TYPE_CHECKING:
     from ..core.attention_explain import StepExplanation
@@ -41,34 +42,6 @@ SPEEDS = [("ゆっくり", 0.6), ("ふつう", 0.25), ("すぐ", 0.0)]
 BEAMS = [1, 2, 3, 5, 10]
 DEBOUNCE = 0.2
 CONTEXT_SHOWN = 8  # dimensions of the context vector written out
-
-_cache = MODELS  # shared with the other lessons' demos
-
-
-def load_translator(models_dir, variant: str, device: str = "cpu"):
-    """The bundled translator for ``variant`` on ``device``, loaded once per process and device
-    (thread-safe; imports torch)."""
-    from ..core import translator
-
-    return load_once(models_dir, BUNDLED[variant], device, translator.load)
-
-
-def settle_heap() -> None:
-    """Move everything alive now (torch, the model) out of the garbage collector's sight.
-
-    With torch loaded the heap holds millions of objects, and each full collection
-    walks them all: a redraw that happens to trigger one stalls for ~90 ms
-    (benchmarks/transformer.py). Frozen objects are never scanned again.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
-def available_variants(models_dir) -> list[str]:
-    return [v for v in VARIANTS if (models_dir / BUNDLED[v] / checkpoint.WEIGHTS).is_file()]
-
 
 def _right(label: str, width: int) -> str:
     """``label`` right-aligned in ``width`` terminal cells (a kana or kanji takes two)."""
@@ -133,6 +106,8 @@ def explain_view(ex: StepExplanation, source: list[str], target: str, row: int, 
 
 
 class AttentionDemo(LessonDemo):
+    MAIN = "#att-variant"  # the model; Enter on the page would type (see the focus model)
+
     DEFAULT_CSS = """
     AttentionDemo #att-row { height: auto; }
     AttentionDemo #att-input { width: 1fr; background: $boost; }
@@ -240,10 +215,6 @@ class AttentionDemo(LessonDemo):
     def sentence_changed(self, sentence: str) -> None:
         super().sentence_changed(sentence)
         self.query_one("#att-input", Input).value = sentence
-
-    def focus_default(self) -> None:
-        for box in self.query("#att-input"):
-            box.focus()
 
     @on(Input.Changed, "#att-input")
     @on(Select.Changed)

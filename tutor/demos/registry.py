@@ -8,14 +8,14 @@ from .base import ComingSoon, LessonDemo
 
 #: name -> "module:Class", imported when the lesson is first opened.
 DEMOS: dict[str, str] = {
-    "intro": "tutor.screens.intro:IntroDemo",
-    "morphology": "tutor.screens.morphology:MorphologyDemo",
-    "word2vec": "tutor.screens.word2vec:Word2VecDemo",
-    "rnn": "tutor.screens.rnn:RnnDemo",
-    "attention": "tutor.screens.attention:AttentionDemo",
-    "transformer": "tutor.screens.transformer:TransformerDemo",
-    "gpt": "tutor.screens.gpt:GptDemo",
-    "bert": "tutor.screens.bert:BertDemo",
+    "intro": "tutor.demos.intro:IntroDemo",
+    "morphology": "tutor.demos.morphology:MorphologyDemo",
+    "word2vec": "tutor.demos.word2vec:Word2VecDemo",
+    "rnn": "tutor.demos.rnn:RnnDemo",
+    "attention": "tutor.demos.attention:AttentionDemo",
+    "transformer": "tutor.demos.transformer:TransformerDemo",
+    "gpt": "tutor.demos.gpt:GptDemo",
+    "bert": "tutor.demos.bert:BertDemo",
 }
 
 

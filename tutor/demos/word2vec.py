@@ -20,6 +20,7 @@ from ..core import checkpoint
 from ..core.text import analyze, normalize
 from ..core.word2vec import BUNDLED, MODE_NAMES, Neighbor, UnknownWord, WordVectors, load
 from ..widgets.bars import BarChart
+from ..widgets.page_tabs import PageTabs
 from .base import LessonDemo, gone
 
 #: Parts of speech (UniDic's first level) whose words make good queries.
@@ -309,7 +310,7 @@ class Word2VecDemo(LessonDemo):
 
     def compose(self) -> ComposeResult:
         yield Static(self.status, id="w2v-status")
-        with TabbedContent(id="w2v-tabs"):
+        with PageTabs(id="w2v-tabs"):
             with TabPane("類似語", id="w2v-similar"):
                 yield SimilarPanel(self, id="similar-panel")
             # The other panels are built the first time their tab is shown: the lesson's
@@ -400,9 +401,3 @@ class Word2VecDemo(LessonDemo):
         for panel in self.query(ModelPanel):
             panel.sentence_changed(self.words)
 
-    def focus_default(self, retry: bool = True) -> None:
-        boxes = self.query("#sim-word")
-        if boxes:
-            boxes.first().focus()
-        elif retry:  # opened straight on the 実験 tab: the panels are not composed yet
-            self.call_after_refresh(self.focus_default, False)

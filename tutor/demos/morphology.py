@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 from ..core import analyzers, onehot
 from ..core.text import Analysis, analyze
 from ..widgets.pos_colors import legend
+from ..widgets.page_tabs import PageTabs
 from ..widgets.token_table import TokenTable
 from .base import LessonDemo, SentenceChosen
 
@@ -92,7 +93,7 @@ class MorphologyDemo(LessonDemo):
             yield Button("元に戻す", id="morph-mine", compact=True, tooltip="あなたの文に戻す")
             yield Button("あなたの文にする", id="morph-keep", compact=True, tooltip="この文を、すべてのレッスンで使う「あなたの文」にする")
         yield Static(id="morph-notice")
-        with TabbedContent(id="morph-tabs"):
+        with PageTabs(id="morph-tabs"):
             with TabPane("解析表", id="morph-table"):
                 yield Static(id="morph-legend")
                 yield TokenTable(id="morph-tokens")
@@ -233,10 +234,6 @@ class MorphologyDemo(LessonDemo):
                 self.post_message(SentenceChosen(text))
             else:
                 self.notify("文が空です。", severity="warning")
-
-    def focus_default(self) -> None:
-        """Typing is the point of this demo: the sentence box takes the keys (Esc gives them back)."""
-        self.query_one("#morph-input", Input).focus()
 
     def sentence_changed(self, sentence: str) -> None:
         super().sentence_changed(sentence)

@@ -32,7 +32,8 @@ from ..core.positional import positional_encoding, wavelength
 from ..widgets.bars import bar, fit
 from ..widgets.heatmap import Heatmap, SparkRows
 from ..widgets.state_strip import diverging
-from .base import DemoPanel, gone
+from .base import gone
+from .legacy import DemoPanel
 
 # -- positional encoding ----------------------------------------------------------------------
 

@@ -30,7 +30,8 @@ from ..widgets.attention_grid import AttentionGrid
 from ..widgets.bars import fit
 from ..widgets.head_overview import HeadOverview
 from ..widgets.state_strip import StateStrip
-from .base import DemoPanel, TabbedDemo, gone
+from .base import gone
+from .legacy import DemoPanel, TabbedDemo
 from .transformer_basics import PositionalPanel, QKVPanel
 
 MODEL = "transformer"
@@ -86,7 +87,7 @@ class ModelPanel(DemoPanel):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def compute(self, token: int, sentence: str) -> None:
-        from .attention import load_translator
+        from .models import load_translator
 
         if not transformer_available(self.models_dir):
             self.post_message(Computed(token, None, MISSING))
@@ -386,7 +387,7 @@ class TranslatePanel(ModelPanel):
             yield Static(id="tt-note", classes="hint")
 
     def run_model(self, model, sentence: str):
-        from .attention import available_variants, load_translator
+        from .models import available_variants, load_translator
 
         translation = model.translate(sentence)
         rnn = None

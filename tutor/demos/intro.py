@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from ..core.device import DeviceChoice
 from ..core.text import clean
 from .base import LessonDemo, SentenceChosen
-from .sentence import sample_options
+from ..dialogs.sentence import sample_options
 
 
 def device_text(device: DeviceChoice | None, requested: str) -> Text:
@@ -27,6 +27,8 @@ def device_text(device: DeviceChoice | None, requested: str) -> Text:
 
 
 class IntroDemo(LessonDemo):
+    MAIN = "#intro-samples"  # arrows and Enter pick a sample; the lesson keys keep working
+
     DEFAULT_CSS = """
     IntroDemo VerticalScroll { padding: 0 1; }
     IntroDemo .section { margin-top: 1; text-style: bold; }
@@ -62,10 +64,6 @@ class IntroDemo(LessonDemo):
     def _show_device(self) -> None:
         requested = getattr(self.app, "requested_device", "auto")
         self.query_one("#intro-device", Static).update(device_text(self.device, requested))
-
-    def focus_default(self) -> None:
-        """The samples list: arrows and Enter pick one, and the lesson keys keep working."""
-        self.query_one("#intro-samples", OptionList).focus()
 
     def sentence_changed(self, sentence: str) -> None:
         super().sentence_changed(sentence)

@@ -32,7 +32,8 @@ from ..core.text import analyze
 from ..core.variants import BEST, BUNDLED, VARIANT_NAMES, VARIANTS
 from ..widgets.bars import bar, fit
 from ..widgets.state_strip import StateStrip
-from .base import DemoPanel, TabbedDemo, gone
+from .base import gone
+from .legacy import DemoPanel, TabbedDemo
 
 BUCKET_ORDER = ("≤ 8", "9–12", "≥ 13")
 TOP_CANDIDATES = 4
@@ -203,7 +204,7 @@ class UnrollPanel(Panel):
 
     @work(thread=True, exclusive=True, group="ur-compute", exit_on_error=False)
     def compute(self, token: int, sentence: str) -> None:
-        from .attention import available_variants, load_translator
+        from .models import available_variants, load_translator
 
         words, _ = sentence_tokens(sentence)
         variants = available_variants(self.models_dir)
@@ -283,7 +284,7 @@ class TranslatePanel(Panel):
 
     @work(thread=True, exclusive=True, group="tr-translate", exit_on_error=False)
     def translate(self, token: int, sentence: str) -> None:
-        from .attention import available_variants, load_translator
+        from .models import available_variants, load_translator
 
         words, _ = sentence_tokens(sentence)
         present = available_variants(self.models_dir)
