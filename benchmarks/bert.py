@@ -58,7 +58,7 @@ def main() -> int:
         from tutor.core.bert import encode
         from tutor.core.text import tokenize
         from tutor.core.train.bert import finetune
-        from tutor.demos.bert import LIVE_THRESHOLD, LIVE_TRAIN, LIVE_VALID, live_config
+        from tutor.core.bert_explain import LIVE_THRESHOLD, LIVE_TRAIN, LIVE_VALID, live_config
         from tutor.settings import default_paths
 
         data_dir = corpus.find(default_paths().corpus_dir)

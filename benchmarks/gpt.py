@@ -75,7 +75,7 @@ async def slider_latency(folder: Path, moves: int) -> None:
 
     from tutor.app import build_app
     from tutor.core.device import resolve
-    from tutor.demos.gpt import PlaygroundPanel
+    from tutor.demos.gpt import PlaygroundPage
     from tutor.settings import Paths
     from tutor.widgets.slider import Slider
 
@@ -86,15 +86,15 @@ async def slider_latency(folder: Path, moves: int) -> None:
             app.set_sentence("昨日は友だちと駅前の本屋に行きました。")
             app.open_lesson("L6", "demo")
             await pilot.pause()
-            app.query_one("#gpt-tabs", TabbedContent).active = "gpt-playground"
+            app.query_one("#demo-tabs", TabbedContent).active = "gpt-playground"
             await pilot.pause(0.5)
             await app.workers.wait_for_complete()
-            panel = app.query_one(PlaygroundPanel)
+            panel = app.query_one(PlaygroundPage)
             samples: list[float] = []
             start = [0.0]
             pending = [False]
             bars = panel.query_one("#pg-bars")
-            shown = bars.update  # the panel updates the text, then the bars, when a generation arrives
+            shown = bars.update  # the page updates the text, then the bars, when a generation arrives
 
             def timed_shown(content="") -> None:
                 shown(content)
@@ -132,9 +132,8 @@ async def slider_latency(folder: Path, moves: int) -> None:
 
 def diversity(folder: Path, prompts: int = 100, seeds: int = 5) -> None:
     from tutor.core import corpus, gpt_lm
-    from tutor.core.gpt_explain import distinct_n, repetition_rate
+    from tutor.core.gpt_explain import SETTINGS, default_prompt, distinct_n, repetition_rate
     from tutor.core.sampling import SamplingConfig
-    from tutor.demos.gpt import SETTINGS, default_prompt
     from tutor.settings import default_paths
 
     lm = gpt_lm.load(folder)

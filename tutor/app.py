@@ -22,6 +22,7 @@ from .curriculum import catalog, samples
 from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
 from .demos.base import LessonDemo, SentenceChosen
 from .dialogs.help import HelpScreen
+from .dialogs.palette import Palette
 from .demos.registry import demo_class
 from .widgets.prose import split_first_screen
 from .dialogs.sentence import SentenceScreen
@@ -36,8 +37,15 @@ TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz"}
 TAB_NAMES = {v: k for k, v in TAB_IDS.items()}
 #: Seconds after the first frame before the device check imports torch.
 DEVICE_CHECK_DELAY = 1.5
+#: Seconds after a lesson switch before its 実験 tab is built behind the prose (0.1 s: after the first frame).
+DEMO_DELAY = 0.1
 #: Below this width the lesson list narrows and the prose margins shrink.
 NARROW_WIDTH = 100
+
+
+LESSON_KEYS = Binding.Group("次/前")
+TAB_KEYS = Binding.Group("タブ")
+PAGE_KEYS = Binding.Group("ページ")
 
 
 class TutorApp(App[int]):
@@ -51,20 +59,21 @@ class TutorApp(App[int]):
     AUTO_FOCUS = None
 
     #: Footer labels are short; the tooltip is the full description shown by the help screen.
+    #: Keys that go together share one footer label ("n p レッスン"), so the footer fits 80 columns.
     BINDINGS = [
-        Binding("n", "next_lesson", "次へ", id="lesson.next", tooltip="次のレッスンへ"),
-        Binding("p", "previous_lesson", "前へ", id="lesson.previous", tooltip="前のレッスンへ"),
-        Binding("1", "show_tab('prose')", "説明", id="tab.prose", tooltip="説明タブ（レッスンの本文）"),
-        Binding("2", "show_tab('demo')", "実験", id="tab.demo", tooltip="実験タブ（モデルを動かすデモ）"),
-        Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）"),
+        Binding("n", "next_lesson", "次へ", id="lesson.next", tooltip="次のレッスンへ", group=LESSON_KEYS),
+        Binding("p", "previous_lesson", "前へ", id="lesson.previous", tooltip="前のレッスンへ", group=LESSON_KEYS),
+        Binding("1", "show_tab('prose')", "説明", id="tab.prose", tooltip="説明タブ（レッスンの本文）", group=TAB_KEYS),
+        Binding("2", "show_tab('demo')", "実験", id="tab.demo", tooltip="実験タブ（モデルを動かすデモ）", group=TAB_KEYS),
+        Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）", group=TAB_KEYS),
+        Binding("left_square_bracket", "inner_tab(-1)", "前の実験", id="demo.previous", key_display="[",
+                tooltip="実験タブの中の前のページへ", group=PAGE_KEYS),
         Binding("right_square_bracket", "inner_tab(1)", "次の実験", id="demo.next", key_display="]",
-                tooltip="実験タブの中の次のページへ（[ で前へ）"),
-        Binding("left_square_bracket", "inner_tab(-1)", "前の実験", id="demo.previous", key_display="[", show=False,
-                tooltip="実験タブの中の前のページへ"),
+                tooltip="実験タブの中の次のページへ", group=PAGE_KEYS),
         Binding("s", "set_sentence", "あなたの文", id="sentence.set", tooltip="あなたの文を入力する / サンプルから選ぶ"),
         Binding("d", "cycle_device", "デバイス", id="device.cycle", tooltip="デバイスを auto / cpu / cuda と切り替える"),
         Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False, tooltip="ダーク / ライトのテーマを切り替える"),
-        Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", show=False, tooltip="レッスン一覧の表示 / 非表示"),
+        Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", tooltip="レッスン一覧の表示 / 非表示"),
         Binding("question_mark,f1", "help", "ヘルプ", id="help.show", key_display="?", tooltip="このキー一覧を表示する"),
         Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False,
                 tooltip="コマンドパレット（レッスンへ移動、デバイス、サンプル文など）"),
@@ -160,7 +169,13 @@ class TutorApp(App[int]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.screen.set_class(width < NARROW_WIDTH, "-narrow")
+        narrow = width < NARROW_WIDTH
+        self.screen.set_class(narrow, "-narrow")
+        # At 80 columns every key must still show, q and ? included (issue 14, case 7): the footer
+        # drops its padding and the palette key, which the help (?) lists.
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
 
     # -- lessons ------------------------------------------------------------------------------
     @property
@@ -180,14 +195,13 @@ class TutorApp(App[int]):
                 prose = lesson.prose()
             except catalog.CurriculumError as exc:
                 prose = f"# {lesson.label}\n\nこのレッスンの説明を読めませんでした。\n\n```text\n{exc}\n```"
-            self._show_prose(prose)
+            self._show_prose(prose, lesson)
             self.query_one("#prose-scroll").scroll_home(animate=False)
-            host = self.query_one("#demo-host")
-            host.remove_children()
-            demo = demo_class(lesson.demo)(lesson, self.progress.sentence, self.device)
-            host.mount(demo)
-            if self._started and self.progress.tab == "demo":
-                self.call_after_refresh(self.query_one("#lesson-tabs", PageTabs).focus_active)
+            self.query_one("#demo-host").remove_children()
+            if self.progress.tab == "demo":
+                self._mount_demo()
+            else:  # n / p land on the prose: its first frame doesn't wait for the demo (issue 14, case 5)
+                self.set_timer(DEMO_DELAY, self._mount_demo)
             try:
                 questions = lesson.quiz()
             except catalog.CurriculumError as exc:
@@ -199,7 +213,20 @@ class TutorApp(App[int]):
         self._show_state(lesson)
         self.save()
 
-    def _show_prose(self, prose: str) -> None:
+    def _mount_demo(self) -> None:
+        """The shown lesson's 実験 tab, unless it is there already (it may be asked for twice)."""
+        try:
+            host = self.query_one("#demo-host")
+        except (NoMatches, ScreenStackError):
+            return  # the app closed before the timer fired
+        lesson = self.lesson
+        if any(isinstance(d, LessonDemo) and d.lesson.id == lesson.id and not (d._closing or d._pruning) for d in host.children):
+            return
+        host.mount(demo_class(lesson.demo)(lesson, self.progress.sentence, self.device))
+        if self._started and self.progress.tab == "demo":
+            self.call_after_refresh(self.query_one("#lesson-tabs", PageTabs).focus_active)
+
+    def _show_prose(self, prose: str, lesson: catalog.Lesson) -> None:
         """The first screenful at once, the rest once that is drawn (see widgets/prose.py).
 
         The two parts go to two Markdown widgets, one under the other: Markdown.append
@@ -240,6 +267,9 @@ class TutorApp(App[int]):
         if event.pane.id != event.tabbed_content.active:
             return  # stale: the tab shown at compose time, already replaced by the resumed one
         tab = TAB_NAMES.get(event.pane.id or "")
+        self.refresh_bindings()  # the footer shows [ ] only on the 実験 tab
+        if tab == "demo":
+            self._mount_demo()
         if tab and tab != self.progress.tab:
             self.progress.tab = tab
             self.save()
@@ -365,6 +395,11 @@ class TutorApp(App[int]):
         if name != self.settings.theme:
             self.settings.theme = name
             self.store.save_settings(self.settings)
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, in Japanese."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen([b for b in self.BINDINGS if b.tooltip]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerFailed
 
 
 async def settle(pilot, delay: float = 0.1) -> None:
@@ -15,7 +15,7 @@ async def settle(pilot, delay: float = 0.1) -> None:
     for _ in range(100):
         try:
             await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
+        except (WorkerCancelled, WorkerFailed):  # a page's PageError (a missing model) is shown, not raised
             pass
         await pilot.pause()
         if all(w.is_finished for w in pilot.app.workers):

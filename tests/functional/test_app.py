@@ -257,13 +257,37 @@ async def test_each_tab_focuses_what_it_shows(make_app) -> None:
         assert app.focused is app.query_one("#quiz-choices", OptionList)
         await pilot.press("n", "2")  # L1: never the sentence box, so ] and the lesson keys work (issue 14, case 3)
         await pilot.pause()
-        box = app.query_one(MorphologyDemo).query_one("#morph-input", Input)
+        demo = app.query_one(MorphologyDemo)
+        box = demo.query_one("#morph-input", Input)
         assert app.focused is not box and not isinstance(app.focused, Input)
-        box.focus()  # the learner asks for it
+        assert app.focused is demo.query_one("#morph-tokens", TokenTable)  # the page's main control
+        await pilot.press("enter")  # the learner asks for the field
         await pilot.pause()
+        assert app.focused is box
         await pilot.press(*"いぬ")
         assert box.value == "いぬ"  # focusing selected the old sentence; typing replaced it
-        await pilot.press("escape", "1")
+        await pilot.press("escape", "]")  # Esc leaves the field; ] pages on, it is not typed
+        await pilot.pause()
+        tabs = demo.query_one("#morph-tabs", TabbedContent)
+        assert box.value == "いぬ" and tabs.active == "morph-compare"
+        assert app.focused is demo.query_one("#compare-scroll") and not isinstance(app.focused, Input)
+        await pilot.press("]")
+        await pilot.pause()
+        assert tabs.active == "morph-onehot" and app.focused is demo.query_one("#onehot-scroll")
+        assert "語彙数 1" in str(demo.query_one("#onehot-summary", Static).render())  # いぬ, typed on another page
+        await pilot.press("down", "[")  # after using the page's control, [ still steps back (no snap-back)
+        await pilot.pause()
+        assert tabs.active == "morph-compare"
+        await pilot.press("[")
+        await pilot.pause()
+        assert tabs.active == "morph-table" and app.focused is demo.query_one("#morph-tokens", TokenTable)
+        await pilot.press("down", "]")
+        await pilot.pause()
+        assert tabs.active == "morph-compare"
+        await pilot.press("1", "2")  # the lesson tabs and back: the typed text is kept
+        await pilot.pause()
+        assert box.value == "いぬ" and tabs.active == "morph-compare"
+        await pilot.press("1")
         await pilot.pause()
         assert app.query_one("#lesson-tabs", TabbedContent).active == "tab-prose"
 

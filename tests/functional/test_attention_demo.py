@@ -6,13 +6,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
+from pilot_helpers import settle as settle_workers
 from rich.text import Text
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
+from textual.worker import WorkerFailed
 
 from tutor.app import build_app
 from tutor.core.device import resolve
-from tutor.demos.attention import AttentionDemo, beam_view
+from tutor.demos.attention import AttentionDemo, AttentionPage
+from tutor.demos.attention.views import beam_view
+from tutor.demos.base import PageError
 from tutor.demos.models import MODELS as _cache
 from tutor.widgets.attention_grid import AttentionGrid
 
@@ -45,17 +48,26 @@ def make(paths, models: Path):
                      device_check_delay=0.1)
 
 
-async def open_demo(pilot) -> AttentionDemo:
+async def open_demo(pilot) -> AttentionPage:
+    """L4's 実験 tab, decoding at once; -> its page (the demo holds just the one)."""
     pilot.app.open_lesson("L4", "demo")
     await pilot.pause()
-    demo = pilot.app.query_one(AttentionDemo)
+    demo = pilot.app.query_one(AttentionPage)
     demo.query_one("#att-speed", Select).value = 0.0
     await finish(pilot)
     return demo
 
 
 async def finish(pilot) -> None:
-    await settle(pilot, 0.3)  # past the debounce
+    """Past the debounce, until every worker is done; a page's PageError (an empty sentence) is expected."""
+    for _ in range(20):
+        try:
+            await settle_workers(pilot, 0.3)
+            return
+        except WorkerFailed as exc:
+            if not isinstance(exc.error, PageError):
+                raise
+    raise AssertionError("the app's workers never settled")
 
 
 def text_of(widget) -> str:
@@ -194,3 +206,65 @@ async def test_selecting_a_cell_works_its_row_through(paths, tiny_models) -> Non
         await pilot.press("down")  # an empty grid: nothing to select, nothing to explain
         await finish(pilot)
         assert demo.explained is None and text_of(demo.query_one("#att-explain", Static)) == ""
+
+
+async def open_with_keys(pilot) -> AttentionPage:
+    """L4 from the keyboard: the lesson, then its 実験 tab with ``2``."""
+    pilot.app.open_lesson("L4", "prose")
+    await finish(pilot)
+    await pilot.press("2")
+    await finish(pilot)
+    return pilot.app.query_one(AttentionPage)
+
+
+async def test_the_model_select_has_the_keys_when_the_page_shows_and_enter_edits(paths, tiny_models) -> None:
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        page = await open_with_keys(pilot)
+        assert app.focused is page.query_one("#att-variant", Select)
+        page.query_one("#att-grid", AttentionGrid).focus()
+        await pilot.press("enter")  # Enter on the page (not on a select) asks for the sentence field
+        assert app.focused is page.query_one("#att-input", Input)
+        await pilot.press("escape")
+        assert not isinstance(app.focused, Input)
+
+
+async def test_after_picking_a_model_3_shows_the_quiz_and_never_types(paths, tiny_models) -> None:
+    """Issue 14, case 2: pick a モデル, press 3: the quiz shows; a second 3 types nowhere."""
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        page = await open_with_keys(pilot)
+        variant = page.query_one("#att-variant", Select)
+        sentence = page.query_one("#att-input", Input).value
+        await pilot.press("enter")  # open the select
+        await pilot.press("up", "enter")  # pick the other model
+        await finish(pilot)
+        assert variant.value == "plain" and app.focused is variant
+        await pilot.press("3")
+        await finish(pilot)
+        assert app.progress.tab == "quiz"
+        assert isinstance(app.focused, OptionList) and app.focused.id == "quiz-choices"
+        await pilot.press("3")
+        await finish(pilot)
+        assert app.progress.tab == "quiz"
+        assert page.query_one("#att-input", Input).value == sentence
+        assert all("3" not in box.value for box in app.query(Input))
+
+
+async def test_brackets_on_the_page_never_type_into_the_field(paths, tiny_models) -> None:
+    """Issue 14, case 3: ] and [ with the page's controls focused leave the sentence alone."""
+    app = make(paths, tiny_models)
+    async with app.run_test(size=SIZE) as pilot:
+        page = await open_with_keys(pilot)
+        box = page.query_one("#att-input", Input)
+        sentence = box.value
+        for focus in ("#att-variant", "#att-grid", "#att-beam"):
+            page.query_one(focus).focus()
+            await pilot.press("right_square_bracket", "left_square_bracket")
+            await finish(pilot)
+            assert box.value == sentence and not box.has_focus, focus
+        # Typed into the field, then Esc: the keys are the app's again.
+        page.action_edit()
+        await pilot.press("escape", "right_square_bracket")
+        await finish(pilot)
+        assert box.value == sentence and not box.has_focus

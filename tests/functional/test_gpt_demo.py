@@ -7,12 +7,20 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import settle
-from textual.widgets import OptionList, Static, TabbedContent
+from rich.cells import cell_len
+from textual.containers import VerticalScroll
+from textual.widgets import Input, OptionList, Select, Static, TabbedContent
+from textual.worker import WorkerFailed
 
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
-from tutor.demos import gpt as gpt_screen
+from tutor.core.gpt_explain import Compared, FirstStep
+from tutor.core.sampling import Row
+from tutor.demos.gpt import StepPage
+from tutor.demos.gpt.diversity import table
+from tutor.demos.gpt.examples import token_grid
+from tutor.demos.gpt.playground import Knobs, bars
 from tutor.demos.models import MODELS
 from tutor.widgets.slider import Slider
 
@@ -46,8 +54,18 @@ def make(paths, models: Path):
 async def open_tab(pilot, tab: str) -> None:
     pilot.app.open_lesson("L6", "demo")
     await pilot.pause()
-    pilot.app.query_one("#gpt-tabs", TabbedContent).active = tab
-    await settle(pilot)
+    pilot.app.query_one("#demo-tabs", TabbedContent).active = tab
+    await settle_failing(pilot)
+
+
+async def settle_failing(pilot) -> None:
+    """``settle``, where a page's request may end in a PageError (the model missing): the page shows it, not a failure."""
+    for _ in range(10):
+        try:
+            await settle(pilot)
+            return
+        except WorkerFailed:
+            pass
 
 
 def text(app, selector: str) -> str:
@@ -98,7 +116,7 @@ async def test_step_mode_picks_tokens_by_hand_and_by_sampler(paths, l6_models) -
     async with app.run_test(size=SIZE) as pilot:
         app.set_sentence(SENTENCE)
         await open_tab(pilot, "gpt-step")
-        panel = app.query_one("#gpt-step-panel")
+        panel = app.query_one("#gpt-step-page", StepPage)
         start = list(panel.words)
         box = app.query_one("#st-candidates", OptionList)
         assert box.option_count > 0
@@ -130,4 +148,176 @@ async def test_without_the_model_the_panels_say_how_to_get_it(paths, tmp_path) -
     async with app.run_test(size=SIZE) as pilot:
         for tab in ("gpt-playground", "gpt-step", "gpt-diversity", "gpt-attention"):
             await open_tab(pilot, tab)
-            assert "tutor train gpt" in str(app.query_one(f"#{tab}-panel").query_one(".message", Static).render())
+            assert "tutor train gpt" in str(app.query_one(f"#{tab}-page").query_one(".message", Static).render())
+
+
+# -- the focus model: every page's main control has the keys as soon as it shows ------------------
+MAIN_CONTROLS = {
+    "gpt-examples": "#ex-scroll",
+    "gpt-playground": "#pg-temperature",
+    "gpt-step": "#st-candidates",
+    "gpt-diversity": "#dv-scroll",
+    "gpt-attention": "#nw-layer",
+}
+
+
+def active(app) -> str:
+    return app.query_one("#demo-tabs", TabbedContent).active
+
+
+async def test_each_page_gives_its_main_control_the_keys_when_shown_with_the_bracket(paths, l6_models) -> None:
+    app = make(paths, l6_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        app.open_lesson("L6", "demo")
+        await settle(pilot)
+        for n, (tab, main) in enumerate(MAIN_CONTROLS.items()):
+            if n:
+                await pilot.press("]")
+                await settle(pilot)
+            assert active(app) == tab
+            focused = app.focused
+            assert focused is app.query_one(main) and not isinstance(focused, Input), (tab, focused)
+        assert isinstance(app.query_one("#ex-scroll"), VerticalScroll)
+        assert isinstance(app.query_one("#nw-layer"), Select)
+
+
+async def test_brackets_leave_a_page_after_its_main_control_was_used(paths, l6_models) -> None:
+    app = make(paths, l6_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        await open_tab(pilot, "gpt-playground")
+        await pilot.press("right")  # the temperature slider
+        await settle(pilot)
+        assert app.query_one("#pg-temperature", Slider).value == 1.1
+        await pilot.press("]")
+        await settle(pilot)
+        assert active(app) == "gpt-step"
+        await pilot.press("down")  # the candidates
+        await settle(pilot)
+        await pilot.press("]")
+        await settle(pilot)
+        assert active(app) == "gpt-diversity"
+        await pilot.press("[")
+        await settle(pilot)
+        assert active(app) == "gpt-step" and app.focused is app.query_one("#st-candidates")
+        await pilot.press("[")
+        await settle(pilot)
+        assert active(app) == "gpt-playground" and app.focused is app.query_one("#pg-temperature")
+
+
+async def test_step_page_arrows_and_enter_work_without_a_click(paths, l6_models) -> None:
+    """The hint says 「↑↓ で選んで Enter」: those keys pick a word as soon as the page shows."""
+    app = make(paths, l6_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        await open_tab(pilot, "gpt-playground")
+        await pilot.press("]")
+        await settle(pilot)
+        page = app.query_one("#gpt-step-page", StepPage)
+        assert "↑↓ で選んで Enter" in str(page.query_one(".hint", Static).render())
+        start = list(page.words)
+        box = app.query_one("#st-candidates", OptionList)
+        await pilot.press("down")
+        assert box.highlighted == 1
+        second = page.choices.candidates[1][0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert page.words == [*start, second] or second == "</s>"
+
+
+async def test_playground_enter_edits_the_prompt_and_escape_leaves_it(paths, l6_models) -> None:
+    app = make(paths, l6_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        await open_tab(pilot, "gpt-playground")
+        assert app.focused is app.query_one("#pg-temperature")
+        await pilot.press("enter")
+        assert app.focused is app.query_one("#pg-prompt", Input)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.focused, Input)
+
+
+# -- Japanese width: table headers line up with their values in terminal cells ---------------------
+def field_ends(line: str) -> list[int]:
+    """The cell offset where each space-separated field of ``line`` ends."""
+    ends, cells, inside = [], 0, False
+    for ch in line:
+        if ch == " ":
+            if inside:
+                ends.append(cells)
+            inside = False
+        else:
+            inside = True
+        cells += cell_len(ch)
+    if inside:
+        ends.append(cells)
+    return ends
+
+
+def assert_right_aligned(header: str, row: str, columns: int) -> None:
+    """The last ``columns`` header labels end in the same cell as the values under them."""
+    assert field_ends(header)[-columns:] == field_ends(row)[-columns:], (header, row)
+
+
+def test_first_step_bar_headers_line_up_with_the_values() -> None:
+    rows = [("公園", Row(5, 0.412, 0.6)), ("走る", Row(6, 0.2, None, "top-k")), ("です", Row(7, 0.1, 0.4))]
+    lines = bars(FirstStep(rows, 2, 100, 98, 0), Knobs(1.0, 2, None, 1, 20, 0)).plain.splitlines()
+    header = lines[1]
+    assert "モデル" in header and "フィルタ後" in header
+    for row in (lines[2], lines[4]):
+        assert_right_aligned(header, row.split(" █")[0].rstrip("█▏▎▍▌▋▊▉ "), 2)
+    assert field_ends(header)[1] == field_ends(lines[3])[1]  # the model's column of a cut word too
+    assert "top-k で除外" in lines[3]
+
+
+def test_greedy_vs_sampling_headers_line_up_with_the_figures() -> None:
+    rows = [Compared("貪欲法", [["犬"]], 0.25, 0.5, 0.125), Compared("温度 1.0、top-p 0.9", [["猫"]], 1.0, 1.0, 0.0)]
+    lines = table("犬が", rows).plain.splitlines()
+    header = next(line for line in lines if "繰り返し率" in line)
+    for row in lines[lines.index(header) + 1 : lines.index(header) + 3]:
+        assert_right_aligned(header, row, 3)
+
+
+async def test_the_live_tables_line_up_too(paths, l6_models) -> None:
+    app = make(paths, l6_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        await open_tab(pilot, "gpt-playground")
+        lines = text(app, "#pg-bars").splitlines()
+        assert "除外" not in lines[2]  # no filter is on: the most probable word is kept
+        assert_right_aligned(lines[1], lines[2].rstrip("█▏▎▍▌▋▊▉ "), 2)
+        await open_tab(pilot, "gpt-diversity")
+        lines = text(app, "#dv-table").splitlines()
+        header = next(line for line in lines if "繰り返し率" in line)
+        assert_right_aligned(header, lines[lines.index(header) + 1], 3)
+
+
+# -- the shifted input/target rows wrap between tokens and keep their labels ------------------------
+def test_token_grid_wraps_between_tokens_with_the_labels_repeated() -> None:
+    tokens = ["昨日", "は", "友だち", "と", "駅前", "の", "本屋", "に", "行き", "まし", "た", "。"]
+    rows = [("入力", ["<s>", *tokens]), ("正解", [*tokens, "</s>"])]
+    wide = token_grid(rows, 200)
+    assert len(wide) == 2
+    narrow = token_grid(rows, 30)
+    assert len(narrow) > 2
+    blocks = [narrow[i : i + 2] for i in range(0, len(narrow), 3)]
+    seen_in, seen_out = [], []
+    for inp, out in blocks:
+        assert inp.startswith("入力") and out.startswith("正解")
+        assert cell_len(inp) <= 30 and cell_len(out) <= 30
+        seen_in += inp.split()[1:]
+        seen_out += out.split()[1:]
+        # Columns: a token and the one it predicts start in the same cell.
+        assert [cell_len(inp[: inp.index(t)]) for t in inp.split()[1:2]] == [cell_len(out[: out.index(t)]) for t in out.split()[1:2]]
+    assert seen_in == ["<s>", *tokens] and seen_out == [*tokens, "</s>"]  # no token cut or lost
+
+
+async def test_training_examples_keep_their_labels_in_a_small_terminal(paths, l6_models) -> None:
+    app = make(paths, l6_models)
+    async with app.run_test(size=(60, 24)) as pilot:
+        app.set_sentence("昨日は友だちと駅前の本屋に行きました。")
+        await open_tab(pilot, "gpt-examples")
+        lines = [line for line in app.query_one("#ex-shifted").render().plain.splitlines() if line]
+        assert len(lines) > 2 and all(line.startswith(("入力", "正解")) for line in lines)

@@ -7,14 +7,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
-from textual.widgets import Label, Static, TabbedContent
+from pilot_helpers import settle as settle_workers
+from textual.widgets import Button, Input, Label, OptionList, Static, TabbedContent
+from textual.worker import WorkerFailed
 
 from tutor.app import build_app
 from tutor.core import checkpoint, ngram
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
-from tutor.demos import rnn
+from tutor.demos import models as demo_models
+from tutor.demos.base import PageError
 from tutor.demos.models import MODELS as _cache
 from tutor.widgets.state_strip import StateStrip
 
@@ -48,9 +50,21 @@ def l3_models(tmp_path_factory) -> Path:
     return models
 
 
+async def settle(pilot, delay: float = 0.1) -> None:
+    """pilot_helpers.settle, where a page's PageError (a worker that failed on purpose) is not a test failure."""
+    for _ in range(20):
+        try:
+            await settle_workers(pilot, delay)
+            return
+        except WorkerFailed as exc:
+            if not isinstance(exc.error, PageError):
+                raise
+    raise AssertionError("the app's workers never settled")
+
+
 def make(paths, models: Path):
     _cache.clear()
-    rnn._bigram.clear()
+    demo_models._bigram.clear()
     return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
                      device_check_delay=0.1)
 
@@ -82,7 +96,7 @@ async def test_bigram_scores_the_sentence_from_counts_and_generates(paths, l3_mo
         assert str(app.query_one("#bg-seed", Label).render()) == "乱数の種 1"
         assert "".join(lm.generate(seed=1, max_words=25)) in first
         await pilot.click("#bg-reseed")
-        await pilot.pause()
+        await settle(pilot)
         assert str(app.query_one("#bg-seed", Label).render()) == "乱数の種 2"
         assert "".join(lm.generate(seed=2, max_words=25)) in text(app, "#bg-generated")
         # A pair the corpus never had is flagged, not hidden.
@@ -146,8 +160,72 @@ async def test_missing_models_are_explained(paths, tmp_path) -> None:
         await open_tab(pilot, "rnn-bigram")
         assert "tutor train bigram" in text(app, "#bg-message")
         await pilot.click("#bg-generate")  # nothing to generate from: nothing happens, nothing breaks
-        await pilot.pause()
+        await settle(pilot)
         assert text(app, "#bg-generated") == ""
         app.query_one("#rnn-tabs", TabbedContent).active = "rnn-unroll"
         await settle(pilot)
         assert "翻訳モデルが見つかりません" in text(app, "#ur-message")
+
+
+PAGES = ["rnn-bigram", "rnn-unroll", "rnn-translate", "rnn-bleu"]
+MAINS = {"rnn-bigram": "bg-reseed", "rnn-unroll": "ur-scroll", "rnn-translate": "tr-scroll", "rnn-bleu": "bl-scroll"}
+
+
+async def open_with_keys(pilot) -> None:
+    """L3 from the keyboard: the lesson, then its 実験 tab with ``2``."""
+    pilot.app.open_lesson("L3", "prose")
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
+async def test_every_page_gives_its_main_control_the_keys_when_shown_with_brackets(paths, l3_models) -> None:
+    app = make(paths, l3_models)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_with_keys(pilot)
+        tabs = app.query_one("#rnn-tabs", TabbedContent)
+        for n, page in enumerate(PAGES + PAGES[:1]):
+            if n:
+                await pilot.press("right_square_bracket")
+                await settle(pilot)
+            assert tabs.active == page
+            assert app.focused is not None and app.focused.id == MAINS[page], (page, app.focused)
+            assert not isinstance(app.focused, Input)
+
+
+async def test_after_pressing_a_button_brackets_still_move_between_pages(paths, l3_models) -> None:
+    app = make(paths, l3_models)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_with_keys(pilot)
+        tabs = app.query_one("#rnn-tabs", TabbedContent)
+        assert app.focused is app.query_one("#bg-reseed", Button)
+        await pilot.press("enter")  # 別の乱数で, from the keyboard: no click needed
+        await settle(pilot)
+        assert str(app.query_one("#bg-seed", Label).render()) == "乱数の種 2"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "rnn-unroll"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "rnn-bigram" and app.focused is app.query_one("#bg-reseed", Button)
+
+
+async def test_reseed_then_next_page_then_quiz_answer_is_recorded(paths, l3_models) -> None:
+    """Issue 14, cases 1 and 2: after 別の乱数で, ] and 3 still work, and the quiz answer counts."""
+    app = make(paths, l3_models)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_with_keys(pilot)
+        await pilot.click("#bg-reseed")
+        await settle(pilot)
+        assert str(app.query_one("#bg-seed", Label).render()) == "乱数の種 2"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.query_one("#rnn-tabs", TabbedContent).active == "rnn-unroll"
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.progress.tab == "quiz"
+        assert isinstance(app.focused, OptionList) and app.focused.id == "quiz-choices"
+        question = app.query_one("#quiz").current
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question.id in app.progress.of("L3").answers

@@ -1,4 +1,4 @@
-"""Pilot tests of lesson L5's model panels, on a tiny Transformer trained from the team's sentences."""
+"""Pilot tests of lesson L5's model pages, on a tiny Transformer trained from the team's sentences; focus and keys on every page."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import settle
-from textual.widgets import Select, Static, TabbedContent
+from rich.cells import cell_len
+from textual.widgets import Input, Select, Static, TabbedContent
 
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
+from tutor.demos.heads import TokenLine, wrap_tokens
 from tutor.demos.models import MODELS as _cache
+from tutor.demos.transformer.qkv import QKVPage
 from tutor.widgets.attention_grid import AttentionGrid
 from tutor.widgets.head_overview import HeadOverview, overview_text
 from tutor.widgets.state_strip import StateStrip
@@ -54,8 +57,8 @@ def make(paths, models: Path):
 
 async def open_tab(pilot, tab: str) -> None:
     pilot.app.open_lesson("L5", "demo")
-    await pilot.pause()
-    pilot.app.query_one("#tf-tabs", TabbedContent).active = tab
+    await settle(pilot)
+    pilot.app.query_one("#demo-tabs", TabbedContent).active = tab
     await settle(pilot)
 
 
@@ -113,7 +116,7 @@ async def test_one_token_through_a_layer(paths, l5_models) -> None:
         first = str(app.query_one("#tr-table", Static).render())
         assert "「犬」" in first
         app.query_one("#tr-token", Select).value = 2
-        await pilot.pause()
+        await settle(pilot)  # a new token is a new trace, computed in the page's worker
         assert "「公園」" in str(app.query_one("#tr-table", Static).render())
 
 
@@ -142,7 +145,121 @@ async def test_without_the_model_every_panel_says_how_to_get_it(paths, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         for tab in ("tf-heads", "tf-mask", "tf-ffn", "tf-translate"):
             await open_tab(pilot, tab)
-            panel = app.query_one(f"#{tab}-panel")
+            panel = app.query_one(f"#{tab}-page")
             assert "tutor train transformer" in str(panel.query_one(".message", Static).render())
         app.set_sentence("")
         await settle(pilot)
+
+
+# -- focus and keys (issue 14: cases 1, 4 and 6) ------------------------------------------------
+
+MAIN_CONTROLS = {
+    "tf-position": "#pe-d-model",
+    "tf-qkv": "#tf-qkv-page",  # the page itself: ← → step through the example
+    "tf-heads": "#hd-layer",
+    "tf-mask": "#mk-layer",
+    "tf-ffn": "#tr-token",
+    "tf-translate": "#tt-view",
+}
+
+
+async def test_every_page_gives_its_main_control_the_keys_when_shown_with_brackets(paths, l5_models) -> None:
+    app = make(paths, l5_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        app.open_lesson("L5", "demo")
+        await settle(pilot)
+        tabs = app.query_one("#demo-tabs", TabbedContent)
+        order = list(MAIN_CONTROLS)
+        assert tabs.active == order[0]
+        assert app.focused is app.query_one(MAIN_CONTROLS[order[0]])
+        for pane in order[1:]:
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            assert tabs.active == pane
+            assert app.focused is app.query_one(MAIN_CONTROLS[pane]), (pane, app.focused)
+            assert not isinstance(app.focused, Input)
+        for pane in reversed(order[:-1]):
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert tabs.active == pane and app.focused is app.query_one(MAIN_CONTROLS[pane])
+
+
+async def test_qkv_arrows_work_at_once_and_brackets_leave_after_next(paths, l5_models) -> None:
+    app = make(paths, l5_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        app.open_lesson("L5", "demo")
+        await settle(pilot)
+        tabs = app.query_one("#demo-tabs", TabbedContent)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        page = app.query_one(QKVPage)
+        # The page announces → on screen: it works with no click first.
+        assert "→ キーで 1 手順ずつ" in page.query_one(".hint", Static).render().plain
+        await pilot.press("right")
+        assert page.step == 1
+        await pilot.press("left")
+        assert page.step == 0
+        await pilot.click("#qkv-next")
+        await pilot.pause()
+        assert page.step == 1
+        await pilot.press("right")  # still the page's keys with the button focused
+        assert page.step == 2
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "tf-heads"  # and it stays there: no snap back to Q・K・V
+        await pilot.pause(0.2)
+        assert tabs.active == "tf-heads" and app.focused is app.query_one("#hd-layer")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "tf-qkv" and app.focused is page and page.step == 2
+
+
+async def test_heads_brackets_move_on_after_the_head_select_is_used(paths, l5_models) -> None:
+    app = make(paths, l5_models)
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_sentence(SENTENCE)
+        await open_tab(pilot, "tf-heads")
+        tabs = app.query_one("#demo-tabs", TabbedContent)
+        head = app.query_one("#hd-head", Select)
+        await pilot.click("#hd-head")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert head.value == 0
+        assert app.query_one("#hd-overview", HeadOverview).only_head == 0
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert tabs.active == "tf-mask" and app.focused is app.query_one("#mk-layer")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "tf-heads" and app.focused is app.query_one("#hd-layer")
+        assert head.value == 0  # the learner's choice survived the round trip
+
+
+def test_word_lists_break_between_tokens_only() -> None:
+    tokens = ["私", "は", "昨日", "の", "夜", "、", "駅", "の", "近く", "の", "小さな", "店", "で", "古い", "友だち"]
+    for width in range(6, 40):
+        lines = wrap_tokens(tokens, width, indent=4)
+        assert [t for line in lines for t in line] == tokens  # every token, whole, in order
+        assert cell_len(" ".join(lines[0])) + (1 if lines[0] else 0) + 4 <= width or len(lines[0]) <= 1
+        assert all(cell_len(" ".join(line)) <= width or len(line) == 1 for line in lines[1:])
+    assert wrap_tokens(["とても長い一つの語です"], 6) == [["とても長い一つの語です"]]  # cropped, never split
+
+
+async def test_the_heads_word_list_wraps_between_tokens_at_80_columns(paths, l5_models) -> None:
+    sentence = "私は昨日の夜、駅の近くの小さな店で古い友だちと一緒に長い時間話しました。"
+    app = make(paths, l5_models)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_sentence(sentence)
+        await open_tab(pilot, "tf-heads")
+        line = app.query_one("#hd-tokens", TokenLine)
+        tokens = tokenize(sentence)
+        assert line.tokens == tokens
+        width = line.content_size.width
+        rendered = line.render().plain.split("\n")
+        assert len(rendered) > 1 and all(cell_len(row) <= width for row in rendered)
+        words = " ".join(rendered).split(":", 1)[1].split()
+        assert words == tokens  # no token cut across two lines

@@ -163,7 +163,7 @@ def test_l4_beam_and_worked_step(snap_compare, app) -> None:
 async def open_l5(pilot, tab: str) -> None:
     pilot.app.open_lesson("L5", "demo")
     await settle(pilot)
-    pilot.app.query_one("#tf-tabs").active = tab
+    pilot.app.query_one("#demo-tabs").active = tab
     await settle(pilot)
 
 
@@ -177,7 +177,7 @@ def test_l5_positional_encoding_small_terminal(snap_compare, app) -> None:
 def test_l5_qkv_softmax_step(snap_compare, app) -> None:
     async def run_before(pilot) -> None:
         await open_l5(pilot, "tf-qkv")
-        pilot.app.query_one("#tf-qkv-panel").go(3)  # the softmax step (clicks in a row can merge under load)
+        pilot.app.query_one("#tf-qkv-page").go(3)  # the softmax step (clicks in a row can merge under load)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
@@ -202,7 +202,7 @@ def test_l5_translation_next_to_the_rnn(snap_compare, app) -> None:
 async def open_l6(pilot, tab: str) -> None:
     pilot.app.open_lesson("L6", "demo")
     await settle(pilot)
-    pilot.app.query_one("#gpt-tabs").active = tab
+    pilot.app.query_one("#demo-tabs").active = tab
     await settle(pilot)
 
 
@@ -232,7 +232,7 @@ def test_l6_greedy_vs_sampling(snap_compare, app) -> None:
 async def open_l7(pilot, tab: str) -> None:
     pilot.app.open_lesson("L7", "demo")
     await settle(pilot)
-    pilot.app.query_one("#bert-tabs").active = tab
+    pilot.app.query_one("#demo-tabs").active = tab
     await settle(pilot)
 
 

@@ -36,3 +36,13 @@ def test_sparkline_maps_the_range_to_eight_heights() -> None:
     assert len(sparkline([0.0] * 7)) == 7 and set(sparkline([0.0])) <= set(LEVELS)
     assert sparkline([0, 0.5, 1], lo=0, hi=1) == "▁▅█"
     assert sparkline([]) == ""
+
+
+def test_tick_header_puts_each_number_at_its_column_start() -> None:
+    from tutor.widgets.heatmap import tick_header
+
+    assert tick_header(8, 2, 4) == "0       4       "
+    assert tick_header(3, 1, 1) == "012"
+    line = tick_header(12, 1, 8)  # "8" at cell 8; nothing spills past the last column
+    assert line == "0       8   " and len(line) == 12
+    assert tick_header(11, 1, 2)[10] == " "  # "10" would run past 11 cells: left out

@@ -36,9 +36,14 @@ class OneHot:
         m[np.arange(len(self.ids)), list(self.ids)] = 1
         return m
 
-    def distances(self) -> np.ndarray:
-        """(dim, dim) Euclidean distances between the vocabulary's vectors."""
-        eye = np.eye(self.dim)
+    def distances(self, limit: int | None = None) -> np.ndarray:
+        """(n, n) Euclidean distances between the vectors of the first ``n`` words (``limit``, else all).
+
+        The pairwise differences take n × n × dim numbers: a screen shows a dozen
+        words, so it asks for those only, not for a long sentence's whole vocabulary.
+        """
+        n = self.dim if limit is None else min(limit, self.dim)
+        eye = np.eye(self.dim)[:n]  # (n, dim)
         return np.sqrt(((eye[:, None, :] - eye[None, :, :]) ** 2).sum(-1))
 
     def cosine(self) -> np.ndarray:

@@ -117,6 +117,47 @@ def top_candidates(f: Filtered, n: int = 20) -> list[Candidate]:
     return [Candidate(int(i), float(v), float(f.model[i])) for v, i in zip(values, idx)]
 
 
+def draw(f: Filtered, seed: int) -> int:
+    """One token drawn from ``f.final`` with its own CPU generator: the same ``seed`` gives the same token anywhere."""
+    return int(torch.multinomial(f.final, 1, generator=torch.Generator().manual_seed(seed)))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One token of a step's distribution, as the lesson draws it: what the model gave it, what is left after the filters."""
+
+    token: int
+    model_p: float  # softmax(logits)
+    final_p: float | None  # renormalized over the kept tokens; None: cut
+    removed_by: str | None = None  # "temperature" (greedy), "top-k" or "top-p"; None: kept
+
+
+def distribution_rows(f: Filtered, cfg: SamplingConfig, n: int = 20) -> list[Row]:
+    """The ``n`` tokens the model finds most probable, each with its renormalized probability or the filter that cut it.
+
+    The reasons follow :func:`filter_logits`: temperature 0 keeps one token; top-k keeps
+    the k most probable after the temperature; top-p cuts among what top-k left.
+    """
+    size = f.model.numel()
+    top = torch.topk(f.model, min(n, size))
+    by_k: set[int] | None = None
+    if cfg.temperature > 0 and cfg.top_k is not None and 0 < cfg.top_k < size:
+        by_k = {int(i) for i in torch.topk(f.tempered, cfg.top_k).indices}
+    rows = []
+    for p, i in zip(top.values.tolist(), top.indices.tolist()):
+        if bool(f.kept[i]):
+            rows.append(Row(i, p, float(f.final[i])))
+            continue
+        if cfg.temperature <= 0:
+            why = "temperature"
+        elif by_k is not None and i not in by_k:
+            why = "top-k"
+        else:
+            why = "top-p"
+        rows.append(Row(i, p, None, why))
+    return rows
+
+
 @torch.inference_mode()
 def generate(
     model: GPT,

@@ -70,3 +70,32 @@ def trace_token(model: Transformer, src_ids: list[int], layer: int, position: in
         Stage("FFN", "max(0, LN(…)W₁ + b₁)W₂ + b₂", f[0, at].tolist()),
         Stage("残差接続 2", "… + FFN(LN(…))  = この層の出力", r2[0, at].tolist()),
     ]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One token through one encoder layer of a translator, for the sentence the learner typed."""
+
+    source: list[str]  # the sentence's tokens as the translator reads them
+    layers: int  # encoder layers in the model
+    layer: int  # the layer traced (0-based, clamped into range)
+    position: int  # the token traced (0-based, clamped into range)
+    stages: list[Stage]
+
+
+def trace_sentence(translator, text: str, layer: int, position: int) -> Trace:
+    """Tokenize ``text`` as ``translator.translate`` does and trace token ``position`` through ``layer``.
+
+    ``translator`` is a :class:`~tutor.core.transformer_translator.TransformerTranslator`;
+    an empty sentence gives a Trace without stages.
+    """
+    from .text import analyze
+
+    model = translator.model
+    layers = len(model.encoder)
+    source = [t.surface for t in analyze(text).tokens][: model.cfg.max_positions]
+    layer = max(0, min(layers - 1, layer))
+    position = max(0, min(len(source) - 1, position))
+    if not source:
+        return Trace(source, layers, layer, 0, [])
+    return Trace(source, layers, layer, position, trace_token(model, translator.src_vocab.encode(source), layer, position))

@@ -281,7 +281,9 @@ class TabbedDemo(LessonDemo):
         return None
 
     def focus_main(self) -> None:
-        self.tabs.focus_active()
+        for tabs in self.query(PageTabs):  # none yet between mount and compose
+            tabs.focus_active()
+            return
 
     async def on_tabbed_content_tab_activated(self, event) -> None:
         event.stop()

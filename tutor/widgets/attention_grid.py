@@ -23,7 +23,28 @@ ROW_LABEL = 10  # cells for the target token at the left of each row
 
 
 def column_width(token: str) -> int:
+    """Terminal cells of ``token``'s column: its header, 3 to 6 cells (a kana or kanji takes two)."""
     return max(3, min(6, cell_len(token)))
+
+
+def header_cell(token: str, width: int) -> str:
+    """``token`` cut to ``width`` cells and right-aligned by cells, as the weights below it are.
+
+    A one-character header (2 cells) in a 3-cell column used to sit at the left
+    while the numbers sat at the right, so it read as the previous column's.
+    """
+    label = fit(token, min(width, cell_len(token))).rstrip(" ")  # fit pads a cut wide label: drop that
+    return " " * (width - cell_len(label)) + label
+
+
+def header_line(source: list[str]) -> str:
+    """The grid's first line: the row-label gutter, then one right-aligned header per source token."""
+    return " " * (ROW_LABEL + 1) + "".join(header_cell(tok, column_width(tok)) + " " for tok in source)
+
+
+def weight_cell(weight: float, width: int) -> str:
+    """A weight in percent, right-aligned in ``width`` cells."""
+    return f"{round(weight * 100):>{width}}"[-width:]
 
 
 def shade(weight: float, dark: bool = True) -> Style:
@@ -115,15 +136,13 @@ class AttentionGrid(Widget, can_focus=True):
     def render(self) -> Text:
         dark = self.app.current_theme.dark if hasattr(self.app, "current_theme") else True
         out = Text(no_wrap=True, overflow="crop")
-        out.append(" " * (ROW_LABEL + 1))
-        for tok in self.source:
-            out.append(fit(tok, column_width(tok)) + " ", style="bold")
+        out.append(header_line(self.source), style="bold")
         for r, (target, weights) in enumerate(zip(self.targets, self.rows)):
             out.append("\n")
             out.append(fit(target, ROW_LABEL) + " ", style="bold")
             for c, (tok, w) in enumerate(zip(self.source, weights)):
                 width = column_width(tok)
-                label = f"{round(w * 100):>{width}}"[-width:]
+                label = weight_cell(w, width)
                 style = shade(w, dark)
                 if (r, c) == self.cursor and self.has_focus:
                     style = style + Style(reverse=True, bold=True)

@@ -49,6 +49,22 @@ def tick_step(cell: int) -> int:
     return step
 
 
+def tick_header(shown: int, cell: int, step: int) -> str:
+    """The column numbers over ``shown`` columns of ``cell`` cells, every ``step``-th one, each at its column's start.
+
+    Built by terminal cells: a label that would run past the last column is left out.
+    """
+    width = shown * cell
+    out, used = "", 0
+    for c in range(0, shown, step):
+        x, label = c * cell, str(c)
+        if x < used or x + cell_len(label) > width:
+            continue
+        out += " " * (x - used) + label
+        used = x + cell_len(label)
+    return out + " " * (width - used)
+
+
 def sparkline(values: Sequence[float], lo: float = -1.0, hi: float = 1.0) -> str:
     """One block character per value, ``lo`` → ▁ … ``hi`` → █ (values outside are clamped)."""
     span = (hi - lo) or 1.0
@@ -125,14 +141,8 @@ class Heatmap(Widget):
         dark = _dark(self)
         shown, cell = self.layout_now()
         step = tick_step(cell)
-        header = [" "] * (shown * cell)
-        for c in range(0, shown, step):
-            label = str(c)
-            x = c * cell
-            if x + len(label) <= len(header):
-                header[x : x + len(label)] = label
         out.append(fit(self.corner, self.label_width) + " ", style="dim")
-        out.append("".join(header), style="dim")
+        out.append(tick_header(shown, cell, step), style="dim")
         for label, row in zip(self.row_labels, self.values):
             out.append("\n")
             pad = max(0, self.label_width - cell_len(label))

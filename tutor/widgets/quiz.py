@@ -21,7 +21,7 @@ class QuizPanel(FocusTarget, VerticalScroll):
     QuizPanel { padding: 0 1; }
     QuizPanel #quiz-rule { color: $text-muted; }
     QuizPanel #quiz-prompt { margin: 1 0; text-style: bold; }
-    QuizPanel OptionList { height: auto; max-height: 12; }
+    QuizPanel OptionList { height: auto; }
     QuizPanel #quiz-feedback { margin: 1 0 0 0; }
     QuizPanel #quiz-buttons { height: auto; margin-top: 1; }
     QuizPanel #quiz-buttons Button { margin-right: 2; }

@@ -1,4 +1,4 @@
-"""L0 はじめに, 実験 tab: the device in use, and "your sentence" with the samples."""
+"""L0 はじめに, 実験 tab: the device in use, and "your sentence" with the samples (MAIN: the samples list)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, Static
 
-from ..core.device import DeviceChoice
-from ..core.text import clean
-from .base import LessonDemo, SentenceChosen
-from ..dialogs.sentence import sample_options
+from ...core.device import DeviceChoice
+from ...core.text import clean
+from ..base import LessonDemo, SentenceChosen
+from ...dialogs.sentence import sample_options
 
 
 def device_text(device: DeviceChoice | None, requested: str) -> Text:

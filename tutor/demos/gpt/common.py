@@ -1,0 +1,24 @@
+"""What L6's pages share: the model (or the message that says how to get it) and cell-width layout."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from ...core import checkpoint
+from ..base import PageError
+from ..models import MISSING_GPT, gpt_available, load_lm
+
+
+def language_model(models_dir, device: str):
+    """The bundled GPT on ``device`` (from a worker: imports torch); a PageError that says what to do when missing."""
+    if not gpt_available(models_dir):
+        raise PageError(MISSING_GPT)
+    try:
+        return load_lm(models_dir, device)
+    except checkpoint.ModelError as exc:
+        raise PageError(str(exc)) from exc
+
+
+def right(label: str, width: int) -> str:
+    """``label`` right-aligned in ``width`` terminal cells (a Japanese character takes two; ``str.rjust`` counts one)."""
+    return " " * max(0, width - cell_len(label)) + label
