@@ -198,7 +198,7 @@ class TutorApp(App[int]):
             self._show_prose(prose, lesson)
             self.query_one("#prose-scroll").scroll_home(animate=False)
             self.query_one("#demo-host").remove_children()
-            if self.progress.tab == "demo":
+            if self.progress.tab == "demo" or not self._started:
                 self._mount_demo()
             else:  # n / p land on the prose: its first frame doesn't wait for the demo (issue 14, case 5)
                 self.set_timer(DEMO_DELAY, self._mount_demo)
