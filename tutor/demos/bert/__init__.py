@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...widgets.page_tabs import PageTabs
 from ..base import Page, TabbedDemo
 from .fill_mask import FillMaskPage
 from .finetune import FinetunePage
@@ -39,13 +38,6 @@ class BertDemo(TabbedDemo):
         "bert-finetune": ("ファインチューニング", FinetunePage),
     }
 
-    def focus_main(self) -> None:
-        # The lesson's tabs can ask for the keys between this demo's mount and its compose (a lesson
-        # opened straight on its 実験 tab): there is no PageTabs yet, and the first page focuses itself
-        # once built. (Belongs in TabbedDemo.focus_main, as in L6; reported.)
-        for tabs in self.query(PageTabs):
-            tabs.focus_active()
-            return
 
 
 __all__ = ["BertDemo"]

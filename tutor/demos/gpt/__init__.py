@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...widgets.page_tabs import PageTabs
 from ..base import Page, TabbedDemo
 from .diversity import DiversityPage
 from .examples import ExamplesPage
@@ -38,13 +37,6 @@ class GptDemo(TabbedDemo):
         "gpt-attention": ("アテンション", NewestPage),
     }
 
-    def focus_main(self) -> None:
-        # The lesson's tabs can ask for the keys between this demo's mount and its compose
-        # (a lesson opened straight on its 実験 tab); there is no PageTabs to ask yet, and the
-        # first page focuses itself once built. (Belongs in TabbedDemo.focus_main; see the report.)
-        for tabs in self.query(PageTabs):
-            tabs.focus_active()
-            return
 
 
 __all__ = ["DiversityPage", "ExamplesPage", "GptDemo", "NewestPage", "PlaygroundPage", "StepPage"]

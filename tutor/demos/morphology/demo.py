@@ -45,11 +45,6 @@ class MorphologyDemo(TabbedDemo):
             for pane_id, (title, _) in self.PAGES.items():
                 yield TabPane(title, id=pane_id)
 
-    def focus_main(self) -> None:
-        # The app may ask before this demo has composed (it opens on L1's 実験 tab at start-up):
-        # the first page takes the keys itself once built.
-        for tabs in self.query(PageTabs):
-            tabs.focus_active()
 
     def on_mount(self) -> None:
         if self.gone:

@@ -44,8 +44,3 @@ class RnnDemo(TabbedDemo):
             for pane_id, (title, _) in self.PAGES.items():
                 yield TabPane(title, id=pane_id)
 
-    def focus_main(self) -> None:
-        # The app may ask before this demo's children are mounted (a quick lesson switch);
-        # the page shown first focuses itself once it is built.
-        if self.query(PageTabs):
-            super().focus_main()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ...widgets.page_tabs import PageTabs
 from ..base import Page, TabbedDemo
 from .heads import EncoderHeadsPage
 from .mask import MaskPage
@@ -41,11 +40,6 @@ class TransformerDemo(TabbedDemo):
         "tf-translate": ("翻訳", TranslatePage),
     }
 
-    def focus_main(self) -> None:
-        # The app may ask right after mounting the demo, before its tabs are composed: nothing to focus yet
-        # (TabbedDemo.focus_main would raise NoMatches); the tabs focus their page once they are shown.
-        if self.query(PageTabs):
-            super().focus_main()
 
 
 __all__ = ["TransformerDemo"]

@@ -51,10 +51,6 @@ class Word2VecDemo(TabbedDemo):
             for pane_id, (title, _) in self.PAGES.items():
                 yield TabPane(title, id=pane_id)
 
-    def focus_main(self) -> None:
-        # The app may ask before this demo has composed: the first page takes the keys once built.
-        for tabs in self.query(PageTabs):
-            tabs.focus_active()
 
     def vector_pages(self) -> list[VectorsPage]:
         return list(self.query(VectorsPage))
