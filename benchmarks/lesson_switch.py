@@ -59,6 +59,9 @@ async def run(rounds: int) -> None:
                     for key in ["n"] * 7 + ["p"] * 7:
                         await pilot.press(tab_key)
                         await pilot.pause(0.05)
+                        if kind == "demo":  # the learner looked at the page: its model ran and drew
+                            await app.workers.wait_for_complete()
+                            await pilot.pause(0.2)
                         pending.clear()
                         state.update(start=time.perf_counter(), waiting=True, done=None)
                         app.post_message(events.Key(key, key))

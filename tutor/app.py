@@ -5,31 +5,32 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
-from textual.binding import Binding
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Footer, Input, Markdown, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Input, Markdown, OptionList, TabbedContent, TabPane
 
-from .widgets.page_tabs import PageTabs
 
 from .core.device import CHOICES as DEVICE_CHOICES
 from .core.device import DeviceChoice, resolve
 from .curriculum import catalog, samples
 from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
 from .demos.base import LessonDemo, SentenceChosen
-from .dialogs.help import HelpScreen
-from .dialogs.palette import Palette
 from .demos.registry import demo_class
-from .widgets.prose import split_first_screen
+from .dialogs.help import HelpScreen
+from .dialogs.palette import Palette, app_commands
 from .dialogs.sentence import SentenceScreen
+from .keys import APP_BINDINGS
 from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
+from .widgets.footer import KeyFooter
 from .widgets.lesson_list import LessonList
+from .widgets.page_tabs import PageTabs
+from .widgets.prose import split_first_screen
 from .widgets.quiz import QuizPanel
+from .widgets.top_bar import TopBar
 
 cjk_wrap.install()
 
@@ -37,15 +38,10 @@ TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz"}
 TAB_NAMES = {v: k for k, v in TAB_IDS.items()}
 #: Seconds after the first frame before the device check imports torch.
 DEVICE_CHECK_DELAY = 1.5
-#: Seconds after a lesson switch before its 実験 tab is built behind the prose (0.1 s: after the first frame).
+#: Seconds after the new lesson's first frame before its 実験 tab is built behind the prose.
 DEMO_DELAY = 0.1
 #: Below this width the lesson list narrows and the prose margins shrink.
 NARROW_WIDTH = 100
-
-
-LESSON_KEYS = Binding.Group("次/前")
-TAB_KEYS = Binding.Group("タブ")
-PAGE_KEYS = Binding.Group("ページ")
 
 
 class TutorApp(App[int]):
@@ -58,37 +54,7 @@ class TutorApp(App[int]):
     #: whole DOM (:focus-within), so start-up should make exactly one.
     AUTO_FOCUS = None
 
-    #: Footer labels are short; the tooltip is the full description shown by the help screen.
-    #: Keys that go together share one footer label ("n p レッスン"), so the footer fits 80 columns.
-    BINDINGS = [
-        Binding("n", "next_lesson", "次へ", id="lesson.next", tooltip="次のレッスンへ", group=LESSON_KEYS),
-        Binding("p", "previous_lesson", "前へ", id="lesson.previous", tooltip="前のレッスンへ", group=LESSON_KEYS),
-        Binding("1", "show_tab('prose')", "説明", id="tab.prose", tooltip="説明タブ（レッスンの本文）", group=TAB_KEYS),
-        Binding("2", "show_tab('demo')", "実験", id="tab.demo", tooltip="実験タブ（モデルを動かすデモ）", group=TAB_KEYS),
-        Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）", group=TAB_KEYS),
-        Binding("left_square_bracket", "inner_tab(-1)", "前の実験", id="demo.previous", key_display="[",
-                tooltip="実験タブの中の前のページへ", group=PAGE_KEYS),
-        Binding("right_square_bracket", "inner_tab(1)", "次の実験", id="demo.next", key_display="]",
-                tooltip="実験タブの中の次のページへ", group=PAGE_KEYS),
-        Binding("s", "set_sentence", "あなたの文", id="sentence.set", tooltip="あなたの文を入力する / サンプルから選ぶ"),
-        Binding("d", "cycle_device", "デバイス", id="device.cycle", tooltip="デバイスを auto / cpu / cuda と切り替える"),
-        Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False, tooltip="ダーク / ライトのテーマを切り替える"),
-        Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", tooltip="レッスン一覧の表示 / 非表示"),
-        Binding("question_mark,f1", "help", "ヘルプ", id="help.show", key_display="?", tooltip="このキー一覧を表示する"),
-        Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False,
-                tooltip="コマンドパレット（レッスンへ移動、デバイス、サンプル文など）"),
-        Binding("q", "quit", "終了", id="app.quit", tooltip="終了する（進捗は自動で保存済み）"),
-        # The prose is read with nothing focused (focusing its scroll restyles every block of the
-        # lesson, ~0.1 s), so the app scrolls it; listed in the help under WIDGET_KEYS.
-        Binding("up", "prose('scroll_up')", show=False),
-        Binding("down", "prose('scroll_down')", show=False),
-        Binding("pageup", "prose('page_up')", show=False),
-        Binding("pagedown,space", "prose('page_down')", show=False),
-        Binding("home", "prose('scroll_home')", show=False),
-        Binding("end", "prose('scroll_end')", show=False),
-        Binding("escape", "leave_input", "入力を抜ける", id="focus.leave", key_display="Esc",
-                tooltip="入力欄から抜ける（その後で n や q などのキーが使えます）"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     class DeviceResolved(Message):
         def __init__(self, choice: DeviceChoice, requested: str) -> None:
@@ -121,10 +87,7 @@ class TutorApp(App[int]):
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Horizontal(id="top-bar"):
-            yield Static(id="top-lesson")
-            yield Static(id="top-sentence")
-            yield Static(id="top-device")
+        yield TopBar(id="top-bar")
         with Horizontal(id="main"):
             yield LessonList(id="lesson-list")
             with PageTabs(id="lesson-tabs"):
@@ -136,7 +99,7 @@ class TutorApp(App[int]):
                     yield Vertical(id="demo-host")
                 with TabPane("3 クイズ", id="tab-quiz"):
                     yield QuizPanel(id="quiz")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
@@ -173,9 +136,10 @@ class TutorApp(App[int]):
         self.screen.set_class(narrow, "-narrow")
         # At 80 columns every key must still show, q and ? included (issue 14, case 7): the footer
         # drops its padding and the palette key, which the help (?) lists.
-        for footer in self.query(Footer):
+        for footer in self.query(KeyFooter):
             footer.compact = narrow
             footer.show_command_palette = not narrow
+            footer.bindings_changed(self.screen)
 
     # -- lessons ------------------------------------------------------------------------------
     @property
@@ -195,22 +159,25 @@ class TutorApp(App[int]):
                 prose = lesson.prose()
             except catalog.CurriculumError as exc:
                 prose = f"# {lesson.label}\n\nこのレッスンの説明を読めませんでした。\n\n```text\n{exc}\n```"
+            # The header and the lesson list follow the prose: they change in the frame that shows
+            # the new lesson's first screenful, never over the old one (issue 14, case 5).
             self._show_prose(prose, lesson)
+            if not self._started:  # nothing older on screen to disagree with
+                self._show_state(lesson)
             self.query_one("#prose-scroll").scroll_home(animate=False)
-            self.query_one("#demo-host").remove_children()
             if self.progress.tab == "demo" or not self._started:
                 self._mount_demo()
-            else:  # n / p land on the prose: its first frame doesn't wait for the demo (issue 14, case 5)
-                self.set_timer(DEMO_DELAY, self._mount_demo)
+            # else n / p land on the prose: its first frame waits neither for the demo nor its removal;
+            # _show_prose builds the demo once that frame is drawn
             try:
                 questions = lesson.quiz()
             except catalog.CurriculumError as exc:
                 questions = ()
                 self.notify(str(exc), title="クイズを読めません", severity="error")
             self.query_one(QuizPanel).set_lesson(lesson, questions, self.progress.of(lesson_id))
-            self.query_one(LessonList).highlighted = self.curriculum.index(lesson_id)
+        else:
+            self._show_state(lesson)
         self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS.get(self.progress.tab, "tab-prose")
-        self._show_state(lesson)
         self.save()
 
     def _mount_demo(self) -> None:
@@ -220,8 +187,11 @@ class TutorApp(App[int]):
         except (NoMatches, ScreenStackError):
             return  # the app closed before the timer fired
         lesson = self.lesson
-        if any(isinstance(d, LessonDemo) and d.lesson.id == lesson.id and not (d._closing or d._pruning) for d in host.children):
+        live = [d for d in host.children if not (d._closing or d._pruning)]
+        if any(isinstance(d, LessonDemo) and d.lesson.id == lesson.id for d in live):
             return
+        for old in live:  # the previous lesson's demo, left hidden until now so a switch stays quick
+            old.remove()
         host.mount(demo_class(lesson.demo)(lesson, self.progress.sentence, self.device))
         if self._started and self.progress.tab == "demo":
             self.call_after_refresh(self.query_one("#lesson-tabs", PageTabs).focus_active)
@@ -236,11 +206,25 @@ class TutorApp(App[int]):
         head, tail = split_first_screen(prose)
         shown = self.query_one("#prose", Markdown).update(head)
         rest = self.query_one("#prose-rest", Markdown)
+        # Hidden until it holds this lesson's tail: the old lesson's hundreds of blocks would
+        # otherwise be laid out again in the new lesson's first frame (~0.8 s from the 実験 tab).
+        rest.display = False
         rest.update("")
 
         async def show_rest() -> None:
-            await shown
+            # One batch holds the screen until the first screenful is mounted *and* the header names
+            # its lesson, so no frame shows one lesson's header over another's prose (issue 14, case 5).
+            with self.batch_update():
+                await shown
+                if lesson.id == self._shown_lesson:
+                    self._show_state(lesson)
+                    self.query_one(LessonList).highlighted = self.curriculum.index(lesson.id)
+            drawn = asyncio.Event()  # the tail's hundreds of blocks wait until that frame is on screen
+            self.call_after_refresh(drawn.set)
+            await drawn.wait()
+            self.set_timer(DEMO_DELAY, self._mount_demo)
             await rest.update(tail)
+            rest.display = True
 
         # exclusive: switching lessons cancels the tail of the previous one
         self.run_worker(show_rest(), group="prose", exclusive=True, exit_on_error=False)
@@ -356,7 +340,7 @@ class TutorApp(App[int]):
 
     # -- device -------------------------------------------------------------------------------
     def start_device_check(self, requested: str) -> None:
-        if not self._top("device").is_attached:
+        if not self._top_bar().is_attached:
             return  # the app is closing: the start-up timer can fire during shutdown
         self.requested_device = requested
         self.device = None
@@ -405,45 +389,28 @@ class TutorApp(App[int]):
         self.push_screen(HelpScreen([b for b in self.BINDINGS if b.tooltip]))
 
     def get_system_commands(self, screen):
-        for lesson in self.curriculum:
-            state = STATE_LABELS[self.progress.state(lesson.id)] + ("" if lesson.ready else "・準備中")
-            yield SystemCommand(f"レッスン {lesson.label} へ移動", f"{lesson.summary}（{state}）", lambda l=lesson.id: self.open_lesson(l, "prose"))
-        for choice in DEVICE_CHOICES:
-            yield SystemCommand(f"デバイス: {choice}", "モデルを動かすデバイスを切り替える", lambda c=choice: self.set_device(c))
-        yield SystemCommand("あなたの文を設定", "すべてのレッスンで使う文を入力するか、サンプルから選ぶ", self.action_set_sentence)
-        for s in self.samples:
-            yield SystemCommand(f"サンプル文: {s.text}", s.note or "あなたの文にする", lambda t=s.text: self.set_sentence(t))
-        yield SystemCommand("テーマ切替（ダーク / ライト）", "配色を切り替える", self.action_toggle_theme)
-        yield SystemCommand("ヘルプ（キー一覧）", "すべてのキー操作を表示する", self.action_help)
-        yield SystemCommand("終了", "チューターを終了する（進捗は保存済み）", self.exit)
+        yield from app_commands(self)
 
     # -- top bar and saving ---------------------------------------------------------------------
-    def _top(self, name: str) -> Static:
-        """A top-bar cell; a detached stand-in while the app is closing (workers may still report)."""
+    def _top_bar(self) -> TopBar:
+        """The top bar; a detached stand-in while the app is closing (workers may still report)."""
         try:
-            return self.query_one(f"#top-{name}", Static)
+            return self.query_one(TopBar)
         except (NoMatches, ScreenStackError):
-            return Static()
+            return TopBar()
 
     def _show_state(self, lesson: catalog.Lesson) -> None:
         """The lesson's state, in the top bar and in the lesson list."""
         state = self.progress.state(lesson.id)
-        self._top("lesson").update(Text(f"{lesson.label}  {STATE_LABELS[state]}"))
+        self._top_bar().show_lesson(lesson.label, STATE_LABELS[state])
         self.query_one(LessonList).update_state(lesson, state)
 
     def _show_sentence(self) -> None:
-        text = Text("あなたの文: ", style="dim")
-        text.append(self.progress.sentence)
-        self._top("sentence").update(text)
+        self._top_bar().show_sentence(self.progress.sentence)
 
     def _show_device(self) -> None:
-        widget = self._top("device")
-        if self.device is None:
-            widget.update(Text(f"デバイス: {self.requested_device}…"))
-            widget.remove_class("-fallback")
-        else:
-            widget.update(Text(f"デバイス: {self.device.device.upper()}"))
-            widget.set_class(bool(self.device.notice), "-fallback")
+        choice = self.device
+        self._top_bar().show_device(self.requested_device, choice and choice.device, bool(choice and choice.notice))
 
     def save(self) -> None:
         try:

@@ -181,8 +181,6 @@ def _header_lesson(screen: str) -> str | None:
     return match.group(1) if match else None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 case 5 is still open: the header and the prose disagree for >0.5 s "
-                   "after n/p (the app bug this journey catches); strict, so the fix must remove this mark")
 def test_case5_next_and_previous_lesson_agree(start):
     ids = lesson_ids()
 

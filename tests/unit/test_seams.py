@@ -64,3 +64,32 @@ def test_the_app_module_does_not_import_torch() -> None:
     code = "import sys, tutor.app, tutor.__main__; tutor.__main__.build_parser(); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_demos_import_no_torch_and_stay_out_of_the_models() -> None:
+    """tutor.demos (and the dialogs and widgets) load models through tutor.demos.models inside a
+    worker and ask tutor.core for every number: no torch at import time, no `.model.model`."""
+    import ast
+    from pathlib import Path
+
+    import tutor.demos
+    import tutor.dialogs
+    import tutor.widgets
+
+    modules = _modules(tutor.demos) + _modules(tutor.dialogs) + _modules(tutor.widgets)
+    assert "tutor.demos.models" in modules and "tutor.demos.bert.fill_mask" in modules
+    assert _imported(modules) == ["textual"]  # textual, never torch
+
+    reaching = []
+    for package in (tutor.demos, tutor.dialogs, tutor.widgets):
+        for path in Path(package.__path__[0]).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                    if any(n == "torch" or n.startswith("torch.") for n in names):
+                        reaching.append(f"{path.name}:{node.lineno} imports torch")
+                if (isinstance(node, ast.Attribute) and node.attr == "model"
+                        and isinstance(node.value, ast.Attribute) and node.value.attr == "model"):
+                    reaching.append(f"{path.name}:{node.lineno} reaches into .model.model")
+    assert reaching == []

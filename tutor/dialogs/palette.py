@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from rich.align import Align
 from rich.text import Text
+from textual.app import SystemCommand
 from textual.command import CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
 PLACEHOLDER = "コマンドを検索（レッスン名、デバイス、サンプル文…）"
 NO_MATCHES = "一致するコマンドはありません"
+
+
+def app_commands(app):
+    """What the palette offers: every lesson, the devices, the sample sentences, theme, help, quit."""
+    from ..core.device import CHOICES
+    from ..curriculum.progress import STATE_LABELS
+
+    for lesson in app.curriculum:
+        state = STATE_LABELS[app.progress.state(lesson.id)] + ("" if lesson.ready else "・準備中")
+        yield SystemCommand(f"レッスン {lesson.label} へ移動", f"{lesson.summary}（{state}）",
+                            lambda l=lesson.id: app.open_lesson(l, "prose"))
+    for choice in CHOICES:
+        yield SystemCommand(f"デバイス: {choice}", "モデルを動かすデバイスを切り替える", lambda c=choice: app.set_device(c))
+    yield SystemCommand("あなたの文を設定", "すべてのレッスンで使う文を入力するか、サンプルから選ぶ", app.action_set_sentence)
+    for s in app.samples:
+        yield SystemCommand(f"サンプル文: {s.text}", s.note or "あなたの文にする", lambda t=s.text: app.set_sentence(t))
+    yield SystemCommand("テーマ切替（ダーク / ライト）", "配色を切り替える", app.action_toggle_theme)
+    yield SystemCommand("ヘルプ（キー一覧）", "すべてのキー操作を表示する", app.action_help)
+    yield SystemCommand("終了", "チューターを終了する（進捗は保存済み）", app.exit)
 
 
 class Palette(CommandPalette):
