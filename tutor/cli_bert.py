@@ -7,10 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_gpt import _device, _err
+from .cli_common import EXIT_FAIL, device as _device, err as _err, find_corpus as _corpus, guarded
 from .settings import Paths
 
-EXIT_FAIL = 1
 #: `tutor train bert` defaults (BertConfig and BertTrainConfig's; a test keeps them equal).
 BERT_DEFAULTS = {"epochs": 14, "batch_size": 64, "lr": 1e-3, "warmup": 800, "d_model": 192, "heads": 4, "d_ff": 768,
                  "layers": 4, "dropout": 0.1}
@@ -63,19 +62,6 @@ def add_eval_parsers(esub) -> None:
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--json", action="store_true")
-
-
-def _corpus(args, paths: Paths) -> Path | None:
-    from .core import corpus
-
-    try:
-        data_dir = args.data if getattr(args, "data", None) is not None else corpus.find(paths.corpus_dir)
-        if not corpus.is_corpus_dir(data_dir):
-            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
-    except corpus.CorpusNotFound as exc:
-        _err(str(exc))
-        return None
-    return data_dir
 
 
 def cmd_fill_mask(args, paths: Paths) -> int:
@@ -320,16 +306,7 @@ def cmd_train_classifier(args, paths: Paths) -> int:
 
 
 def run(args, paths: Paths) -> int:
-    from .core.checkpoint import ModelError
-
-    try:
-        if args.command == "fill-mask":
-            return cmd_fill_mask(args, paths)
-        if args.command == "classify":
-            return cmd_classify(args, paths)
-        if args.command == "train":
-            return cmd_train_bert(args, paths) if args.model == "bert" else cmd_train_classifier(args, paths)
-        return cmd_eval_bert(args, paths) if args.model == "bert" else cmd_eval_classifier(args, paths)
-    except ModelError as exc:
-        _err(str(exc))
-        return EXIT_FAIL
+    bert = getattr(args, "model", None) == "bert"
+    commands = {"fill-mask": cmd_fill_mask, "classify": cmd_classify,
+                "train": cmd_train_bert if bert else cmd_train_classifier}
+    return guarded(commands.get(args.command, cmd_eval_bert if bert else cmd_eval_classifier), args, paths)

@@ -7,16 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+from .cli_common import EXIT_FAIL, err as _err, find_corpus, device as _device, guarded
 from .settings import Paths
 
-EXIT_FAIL = 1
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
 GPT_DEFAULTS = {"epochs": 28, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_model": 192, "heads": 4, "d_ff": 768,
                 "layers": 6, "dropout": 0.15, "average": 5, "word_dropout": 0.1, "weight_decay": 0.1}
-
-
-def _err(msg: str) -> None:
-    print(f"tutor: {msg}", file=sys.stderr)
 
 
 def add_generate_parser(sub) -> None:
@@ -60,15 +56,6 @@ def add_eval_parser(esub) -> None:
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--json", action="store_true")
     p.add_argument("--update-card", action="store_true", help="測った数字をモデルの CARD.md と config.json に書く")
-
-
-def _device(args) -> str:
-    from .core.device import resolve
-
-    choice = resolve(getattr(args, "device", None) or "auto")
-    if choice.notice:
-        _err(choice.notice)
-    return choice.device
 
 
 def _load(args, paths: Paths):
@@ -166,12 +153,8 @@ def cmd_train(args, paths: Paths) -> int:
     from .core.gpt import GPTConfig
     from .core.train.gpt import GPTTrainConfig, prepare, train
 
-    try:
-        data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
-        if not corpus.is_corpus_dir(data_dir):
-            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
-    except corpus.CorpusNotFound as exc:
-        _err(str(exc))
+    data_dir = find_corpus(args, paths)
+    if data_dir is None:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
@@ -209,14 +192,4 @@ def cmd_train(args, paths: Paths) -> int:
 
 
 def run(args, paths: Paths) -> int:
-    from .core.checkpoint import ModelError
-
-    try:
-        if args.command == "generate":
-            return cmd_generate(args, paths)
-        if args.command == "train":
-            return cmd_train(args, paths)
-        return cmd_eval(args, paths)
-    except ModelError as exc:
-        _err(str(exc))
-        return EXIT_FAIL
+    return guarded({"generate": cmd_generate, "train": cmd_train}.get(args.command, cmd_eval), args, paths)

@@ -6,9 +6,9 @@ import sys
 import time
 from pathlib import Path
 
+from .cli_common import EXIT_FAIL, err as _err, find_corpus
 from .settings import Paths
 
-EXIT_FAIL = 1
 #: Add-k values tried; the one with the lowest dev perplexity is kept.
 K_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
 
@@ -23,12 +23,8 @@ def cmd_train(args, paths: Paths) -> int:
     from .core import checkpoint, corpus, ngram
     from .core.text import tokenize
 
-    try:
-        data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
-        if not corpus.is_corpus_dir(data_dir):
-            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
-    except corpus.CorpusNotFound as exc:
-        print(f"tutor: {exc}", file=sys.stderr)
+    data_dir = find_corpus(args, paths)
+    if data_dir is None:
         return EXIT_FAIL
     t = time.perf_counter()
     train = [tokenize(p.ja) for p in corpus.read_pairs(data_dir, "train")]

@@ -8,19 +8,15 @@ import sys
 import time
 from pathlib import Path
 
+from .cli_common import EXIT_FAIL, err as _err, find_corpus, device as _device, guarded
 from .settings import Paths
 
-EXIT_FAIL = 1
 from .core.variants import BEST as DEFAULT_VARIANT  # the best attention variant by dev BLEU
 #: Source-length buckets (MeCab tokens) of `tutor eval seq2seq`.
 BUCKETS = (("≤ 8", 0, 8), ("9–12", 9, 12), ("≥ 13", 13, 10**9))
 #: `tutor train transformer` defaults: TransformerConfig and TransformerTrainConfig's.
 TRANSFORMER_DEFAULTS = {"epochs": 12, "batch_size": 64, "lr": 1e-3, "warmup": 1500, "average": 5,
                         "d_model": 256, "heads": 4, "d_ff": 512, "layers": 3, "dropout": 0.1}
-
-
-def _err(msg: str) -> None:
-    print(f"tutor: {msg}", file=sys.stderr)
 
 
 def _variant_args(p, rnn_only: bool = False) -> None:
@@ -92,16 +88,6 @@ def add_eval_parser(esub) -> None:
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.set_defaults(variant="transformer")
     _eval_args(p)
-
-
-def _device(args) -> str:
-    """The device to run on: the request, or the CPU with a notice when there is no GPU."""
-    from .core.device import resolve
-
-    choice = resolve(getattr(args, "device", None) or "auto")
-    if choice.notice:
-        _err(choice.notice)
-    return choice.device
 
 
 def _load(args, paths: Paths):
@@ -220,12 +206,8 @@ def cmd_train(args, paths: Paths) -> int:
     from .core.train.seq2seq import prepare
     from .core.translator import BUNDLED
 
-    try:
-        data_dir = args.data if args.data is not None else corpus.find(paths.corpus_dir)
-        if not corpus.is_corpus_dir(data_dir):
-            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
-    except corpus.CorpusNotFound as exc:
-        _err(str(exc))
+    data_dir = find_corpus(args, paths)
+    if data_dir is None:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
@@ -294,14 +276,4 @@ def _train_transformer(args, data, progress):
 
 
 def run(args, paths: Paths) -> int:
-    from .core.checkpoint import ModelError
-
-    try:
-        if args.command == "translate":
-            return cmd_translate(args, paths)
-        if args.command == "train":
-            return cmd_train(args, paths)
-        return cmd_eval(args, paths)
-    except ModelError as exc:
-        _err(str(exc))
-        return EXIT_FAIL
+    return guarded({"translate": cmd_translate, "train": cmd_train}.get(args.command, cmd_eval), args, paths)

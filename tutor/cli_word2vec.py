@@ -13,13 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+from .cli_common import EXIT_FAIL, err as _err, guarded
 from .settings import Paths
 
-EXIT_FAIL = 1
-
-
-def _err(msg: str) -> None:
-    print(f"tutor: {msg}", file=sys.stderr)
 
 
 def add_query_parsers(sub) -> None:
@@ -209,18 +205,8 @@ def cmd_eval(args, paths: Paths) -> int:
 
 
 def run(args, paths: Paths) -> int:
-    """Dispatch one of this module's commands; model errors become messages."""
-    from .core.checkpoint import ModelError
+    """Dispatch one of this module's commands; model errors, unknown words and bad values become messages."""
     from .core.word2vec import UnknownWord
 
-    try:
-        if args.command == "similar":
-            return cmd_similar(args, paths)
-        if args.command == "analogy":
-            return cmd_analogy(args, paths)
-        if args.command == "train":
-            return cmd_train(args, paths)
-        return cmd_eval(args, paths)
-    except (UnknownWord, ModelError, ValueError) as exc:
-        _err(str(exc))
-        return EXIT_FAIL
+    commands = {"similar": cmd_similar, "analogy": cmd_analogy, "train": cmd_train}
+    return guarded(commands.get(args.command, cmd_eval), args, paths, expected=(UnknownWord, ValueError))

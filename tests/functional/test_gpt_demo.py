@@ -109,6 +109,11 @@ async def test_sliders_regenerate_and_the_bars_show_what_was_cut(paths, l6_model
         await pilot.press("right", "right")
         await settle(pilot)
         assert slider.value == 2
+        # l is the app's key (the lesson list), even with a slider focused: sliders move with ← → only.
+        lessons = app.query_one("#lesson-list")
+        shown = not lessons.has_class("-hidden")
+        await pilot.press("l")
+        assert slider.value == 2 and lessons.has_class("-hidden") == shown
 
 
 async def test_step_mode_picks_tokens_by_hand_and_by_sampler(paths, l6_models) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checkpoint, lora, torch_io
+from .checkpoint import card_command, card_model
 from .bert import BERT, MASK, MASK_ID, BertConfig, Classifier, check_vocab, encode
 from .text import analyze, clean
 from .vocab import UNK, Vocab
@@ -244,16 +245,8 @@ def _head(title: str, what: str, model, vocab: Vocab, meta: dict, command: str) 
         "",
         what,
         "",
-        "## Command",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "## Model",
-        "",
-        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
-        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        *card_command(command),
+        *card_model(cfg.to_json(), n_params),
         *([f"- stored in this folder: {stored:,} numbers (what fine-tuning trained); the rest is models/bert's"]
           if 0 < stored < n_params else []),
         f"- vocabulary: {len(vocab):,} tokens (min count 2; rarer words read as <unk>; [CLS] [SEP] [MASK] added)",

@@ -191,3 +191,14 @@ if __name__ == "__main__":  # python -m tutor.core.checkpoint [MODELS_DIR]
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "models"
     for e in write_manifest(root).values():
         print(f"{e.sha256[:12]}  {e.size:>10,}  {e.path}")
+
+
+def card_command(command: str) -> list[str]:
+    """A model card's "## Command" section: the command that trained the folder."""
+    return ["## Command", "", "```sh", command, "```", ""]
+
+
+def card_model(config: dict, n_params: int) -> list[str]:
+    """A neural model card's first "## Model" lines: its configuration and size."""
+    return ["## Model", "", *[f"- {k}: {v}" for k, v in config.items()],
+            f"- parameters: {n_params:,} (stored as float16, computed in float32)"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checkpoint import card_command, card_model
 from . import torch_io
 from .gpt import GPT, GPTConfig
 from .sampling import Generation, SamplingConfig, generate
@@ -117,16 +118,8 @@ def model_card(lm: LanguageModel, command: str) -> str:
         "for lesson L6, trained by the project with next-token prediction on the Japanese side",
         "of small_parallel_enja (train split), tokenized by our MeCab pipeline.",
         "",
-        "## Command",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "## Model",
-        "",
-        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
-        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        *card_command(command),
+        *card_model(cfg.to_json(), n_params),
         f"- vocabulary: {len(lm.vocab):,} tokens (min count 2; rarer words read as <unk>)",
         "",
         "## Training",

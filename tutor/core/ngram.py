@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checkpoint import card_command
+
 BOS, EOS = "<s>", "</s>"
 #: The bundled model's folder under models/.
 BUNDLED = "bigram-ja"
@@ -137,12 +139,7 @@ def model_card(model: Bigram, meta: dict, command: str) -> str:
         "the marks <s> (sentence start) and </s> (sentence end). Probabilities are",
         f"computed from the counts with add-k smoothing (k = {model.k}).",
         "",
-        "## Command",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
+        *card_command(command),
         "## Figures",
         "",
         f"- sentences: {meta.get('sentences', 0):,}",

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import torch_io
+from .checkpoint import card_command, card_model
 from .text import analyze
 from .transformer import Transformer, TransformerConfig
-from .translator import Translation
+from .translator import Translation, quality_lines
 from .vocab import Vocab
 
 VARIANT = "transformer"
@@ -101,16 +102,8 @@ def model_card(t: TransformerTranslator, command: str, evaluation: dict | None) 
         "the corpus gives it (tokenized, lower-cased). Layer normalization comes before each",
         "sublayer (pre-LN) rather than after the residual sum as in the paper.",
         "",
-        "## Command",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "## Model",
-        "",
-        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
-        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        *card_command(command),
+        *card_model(cfg.to_json(), n_params),
         f"- vocabularies: Japanese {len(t.src_vocab):,}, English {len(t.tgt_vocab):,} tokens (min count 2)",
         "",
         "## Training",
@@ -123,9 +116,4 @@ def model_card(t: TransformerTranslator, command: str, evaluation: dict | None) 
         f"- averaged weights of the last epochs: dev BLEU {meta.get('averaged_dev_bleu')} (float32, during training)",
         f"- kept: {meta.get('kept', '?')} (dev BLEU {meta.get('best_dev_bleu', '?')} in float32; the shipped float16 weights are measured below)",
     ]
-    if evaluation:
-        lines += ["", "## Quality (`tutor eval transformer`, dev split, sacrebleu tokenize=none)", ""]
-        for name, result in evaluation.items():
-            buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())
-            lines.append(f"- {name}: BLEU {result['bleu']:.2f}; by source length: {buckets}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + quality_lines("transformer", evaluation)) + "\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checkpoint, torch_io
+from .checkpoint import card_command, card_model
 from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .text import analyze
 from .variants import BUNDLED  # noqa: F401  (re-exported)
@@ -126,16 +127,8 @@ def model_card(t: Translator, command: str, evaluation: dict | None) -> str:
         "project on small_parallel_enja: Japanese tokenized by our MeCab pipeline (the corpus's",
         "own word splits joined first), English as the corpus gives it (tokenized, lower-cased).",
         "",
-        "## Command",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-        "## Model",
-        "",
-        *[f"- {k}: {v}" for k, v in cfg.to_json().items()],
-        f"- parameters: {n_params:,} (stored as float16, computed in float32)",
+        *card_command(command),
+        *card_model(cfg.to_json(), n_params),
         f"- vocabularies: Japanese {len(t.src_vocab):,}, English {len(t.tgt_vocab):,} tokens (min count 2)",
         "",
         "## Training",
@@ -146,9 +139,15 @@ def model_card(t: Translator, command: str, evaluation: dict | None) -> str:
         f"- dev BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('dev_bleu_per_epoch', []))}",
         f"- kept: epoch {meta.get('best_epoch', '?')} (best dev BLEU {meta.get('best_dev_bleu', '?')})",
     ]
-    if evaluation:
-        lines += ["", "## Quality (`tutor eval seq2seq`, dev split, sacrebleu tokenize=none)", ""]
-        for name, result in evaluation.items():
-            buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())
-            lines.append(f"- {name}: BLEU {result['bleu']:.2f}; by source length: {buckets}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + quality_lines("seq2seq", evaluation)) + "\n"
+
+
+def quality_lines(command: str, evaluation: dict | None) -> list[str]:
+    """A translator card's "## Quality" section from `tutor eval <command>`: BLEU overall and by source length."""
+    if not evaluation:
+        return []
+    lines = ["", f"## Quality (`tutor eval {command}`, dev split, sacrebleu tokenize=none)", ""]
+    for name, result in evaluation.items():
+        buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())
+        lines.append(f"- {name}: BLEU {result['bleu']:.2f}; by source length: {buckets}")
+    return lines

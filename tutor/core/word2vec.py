@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkpoint import card_command
 from . import checkpoint
 
 #: The bundled models: the CLI's --model choice -> folder under models/.
@@ -234,12 +235,7 @@ def model_card(wv: WordVectors, command: str) -> str:
         "small_parallel_enja (train split), tokenized by the project's MeCab pipeline",
         "(NFKC, fugashi + unidic-lite; the corpus's own word splits are joined first).",
         "",
-        "## Command",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
+        *card_command(command),
         "## Parameters",
         "",
     ]

@@ -110,3 +110,17 @@ def load_classifier(models_dir, device: str = "cpu"):
 
 def bert_available(models_dir, folder: str = "bert") -> bool:
     return has_weights(models_dir, folder)
+
+
+def require(available: Callable[[object], bool], load: Callable[[object, str], object], missing: str,
+            models_dir, device: str):
+    """``load(models_dir, device)`` (from a worker), or a PageError the page shows: ``missing`` when the
+    model is not there, the checkpoint's own message when it cannot be read."""
+    from .base import PageError
+
+    if not available(models_dir):
+        raise PageError(missing)
+    try:
+        return load(models_dir, device)
+    except checkpoint.ModelError as exc:
+        raise PageError(str(exc)) from exc

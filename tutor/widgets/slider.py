@@ -29,8 +29,8 @@ class Slider(Widget, can_focus=True):
     Slider:focus { background: $boost; }
     """
     BINDINGS = [
-        Binding("left,h", "move(-1)", "減らす", show=False),
-        Binding("right,l", "move(1)", "増やす", show=False),
+        Binding("left", "move(-1)", "減らす", show=False),
+        Binding("right", "move(1)", "増やす", show=False),
         Binding("home", "jump(0)", "最小", show=False),
         Binding("end", "jump(-1)", "最大", show=False),
     ]

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ...core import checkpoint
 from ...widgets.bars import bar, fit
 from ..base import PageError
-from ..models import MISSING_BERT, bert_available, load_bert
+from ..models import MISSING_BERT, bert_available, load_bert, require
 
 EMPTY = "文が空です。s キーであなたの文を入力してください。"
 
 
 def masked_lm(models_dir, device: str):
     """The bundled BERT on ``device`` (in a worker); a PageError with the learner's text when it cannot load."""
-    if not bert_available(models_dir):
-        raise PageError(MISSING_BERT)
-    try:
-        return load_bert(models_dir, device)
-    except checkpoint.ModelError as exc:
-        raise PageError(str(exc)) from exc
+    return require(bert_available, load_bert, MISSING_BERT, models_dir, device)
 
 
 def candidate_lines(cands: list[tuple[str, float]], original: str | None, width: int = 20) -> Text:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from ...core import checkpoint
-from ..base import PageError
-from ..models import MISSING_GPT, gpt_available, load_lm
+from ..models import MISSING_GPT, gpt_available, load_lm, require
 
 
 def language_model(models_dir, device: str):
     """The bundled GPT on ``device`` (from a worker: imports torch); a PageError that says what to do when missing."""
-    if not gpt_available(models_dir):
-        raise PageError(MISSING_GPT)
-    try:
-        return load_lm(models_dir, device)
-    except checkpoint.ModelError as exc:
-        raise PageError(str(exc)) from exc
+    return require(gpt_available, load_lm, MISSING_GPT, models_dir, device)
 
 
 def right(label: str, width: int) -> str:

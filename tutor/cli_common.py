@@ -1,0 +1,49 @@
+"""What every lesson's CLI shares: the exit code for a failure, error lines, finding the corpus."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .settings import Paths
+
+EXIT_FAIL = 1
+
+
+def err(msg: str) -> None:
+    print(f"tutor: {msg}", file=sys.stderr)
+
+
+def find_corpus(args, paths: Paths) -> Path | None:
+    """``--data`` or the first place the corpus is found; None (after saying why) when there is none."""
+    from .core import corpus
+
+    try:
+        data_dir = args.data if getattr(args, "data", None) is not None else corpus.find(paths.corpus_dir)
+        if not corpus.is_corpus_dir(data_dir):
+            raise corpus.CorpusNotFound(f"{data_dir} に train/dev の .ja/.en がありません。")
+    except corpus.CorpusNotFound as exc:
+        err(str(exc))
+        return None
+    return data_dir
+
+
+def device(args) -> str:
+    """The device to run on: ``--device``, or the CPU with a notice when there is no GPU."""
+    from .core.device import resolve
+
+    choice = resolve(getattr(args, "device", None) or "auto")
+    if choice.notice:
+        err(choice.notice)
+    return choice.device
+
+
+def guarded(command, args, paths: Paths, expected: tuple[type[Exception], ...] = ()) -> int:
+    """Run one CLI command; a model that cannot be loaded (or an ``expected`` error) becomes a message."""
+    from .core.checkpoint import ModelError
+
+    try:
+        return command(args, paths)
+    except (ModelError, *expected) as exc:
+        err(str(exc))
+        return EXIT_FAIL
