@@ -94,11 +94,12 @@ class BigramPage(Page):
 
 def score_view(score: SentenceScore) -> Text:
     out = Text("あなたの文を 2 語ずつ\n", style="bold")
-    out.append(f"{fit('前の語', 10)} {fit('語', 10)} {fit('回数', 7)} {fit('/ 前の語の回数', 16)} 確率\n", style="dim")
+    # 56 cells a row: it fits beside the lesson list at 80 columns without the bar wrapping.
+    out.append(f"{fit('前の語', 10)} {fit('語', 10)} {fit('回数 / 前の語の回数', 19)} 確率\n", style="dim")
     for p in score.pairs:
-        out.append(f"{fit(p.prev, 10)} {fit(p.word, 10)} {p.count:>7,} / {p.total:<14,} ")
+        out.append(f"{fit(p.prev, 10)} {fit(p.word, 10)} {p.count:>7,} / {p.total:<8,} ")
         out.append(f"{p.prob:.4f}", style="bold red" if p.unseen else "")
-        out.append(" " + bar(p.prob, 12), style="red" if p.unseen else "green")
+        out.append(" " + bar(p.prob, 8), style="red" if p.unseen else "green")
         if p.unseen:
             out.append(" 見たことのない組（平滑化でわずかに残す）", style="red")
         out.append("\n")
