@@ -12,7 +12,6 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Input, Markdown, OptionList, TabbedContent, TabPane
 
-
 from .core.device import CHOICES as DEVICE_CHOICES
 from .core.device import DeviceChoice, resolve
 from .curriculum import catalog, samples
