@@ -13,8 +13,9 @@ docs/FOCUS.md).
 
 from __future__ import annotations
 
+from textual.walk import walk_breadth_first
 from textual.widget import Widget
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
 
 def shown(widget: Widget) -> bool:
@@ -46,8 +47,13 @@ class PageTabs(TabbedContent):
         self.focus_active()
 
     def own_panes(self) -> list[TabPane]:
-        """Its own panes (in its ContentSwitcher), not those of tabs nested deeper."""
-        return [pane for pane in self.query(TabPane) if pane.parent is not None and pane.parent.parent is self]
+        """Its own panes (in its ContentSwitcher), not those of tabs nested deeper.
+
+        Read off the switcher's children: a query would walk every prose block and demo widget
+        (~15 ms on the lesson tabs, twice in each lesson switch).
+        """
+        switchers = [c for c in self.children if isinstance(c, ContentSwitcher)]
+        return [pane for pane in switchers[0].children if isinstance(pane, TabPane)] if switchers else []
 
     def step(self, delta: int) -> None:
         """Show the page ``delta`` places on, wrapping around."""
@@ -65,7 +71,8 @@ class PageTabs(TabbedContent):
         focused = self.screen.focused
         if focused is not None and pane in focused.ancestors:
             return  # already inside the page (the learner clicked a control there)
-        target = next((w for w in pane.query("*") if isinstance(w, FocusTarget)), None)
+        # breadth first and lazily: the page's control sits near the top, the prose's blocks below
+        target = next((w for w in walk_breadth_first(pane, with_root=False) if isinstance(w, FocusTarget)), None)
         if target is not None:
             target.focus_main()
         elif focused is not None and self in focused.ancestors:
