@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, ScreenStackError
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.widgets import Input, Markdown, OptionList, TabbedContent, TabPane
 
-from .core.device import CHOICES as DEVICE_CHOICES
 from .core.device import DeviceChoice, resolve
 from .curriculum import catalog, samples
 from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
 from .demos.base import LessonDemo, SentenceChosen
 from .demos.registry import demo_class
+from .device_control import DeviceControl
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette, app_commands
 from .dialogs.sentence import SentenceScreen
@@ -43,7 +42,7 @@ DEMO_DELAY = 0.1
 NARROW_WIDTH = 100
 
 
-class TutorApp(App[int]):
+class TutorApp(DeviceControl, App[int]):
     """日本語NLPチューター."""
 
     CSS_PATH = "app.tcss"
@@ -54,12 +53,6 @@ class TutorApp(App[int]):
     AUTO_FOCUS = None
 
     BINDINGS = APP_BINDINGS
-
-    class DeviceResolved(Message):
-        def __init__(self, choice: DeviceChoice, requested: str) -> None:
-            super().__init__()
-            self.choice = choice
-            self.requested = requested
 
     def __init__(
         self, paths: Paths, device: str | None = None, resolve_device=resolve, device_check_delay: float = DEVICE_CHECK_DELAY
@@ -222,8 +215,10 @@ class TutorApp(App[int]):
             self.call_after_refresh(drawn.set)
             await drawn.wait()
             self.set_timer(DEMO_DELAY, self._mount_demo)
-            await rest.update(tail)
-            rest.display = True
+            try:
+                await rest.update(tail)
+            finally:  # shown even if the update was cut short: never a lesson with half its prose hidden
+                rest.display = True
 
         # exclusive: switching lessons cancels the tail of the previous one
         self.run_worker(show_rest(), group="prose", exclusive=True, exit_on_error=False)
@@ -336,38 +331,6 @@ class TutorApp(App[int]):
         for demo in self.query(LessonDemo):
             demo.sentence_changed(text)
         self.notify("あなたの文を設定しました。", timeout=3)
-
-    # -- device -------------------------------------------------------------------------------
-    def start_device_check(self, requested: str) -> None:
-        if not self._top_bar().is_attached:
-            return  # the app is closing: the start-up timer can fire during shutdown
-        self.requested_device = requested
-        self.device = None
-        self._show_device()
-        self.check_device(requested)
-
-    @work(thread=True, exclusive=True, group="device", exit_on_error=False)
-    def check_device(self, requested: str) -> None:
-        self.post_message(self.DeviceResolved(self._resolve_device(requested), requested))
-
-    def on_tutor_app_device_resolved(self, message: DeviceResolved) -> None:
-        if message.requested != self.requested_device:
-            return  # a newer request is on its way
-        self.device = message.choice
-        self._show_device()
-        if message.choice.notice:
-            self.notify(message.choice.notice, title="デバイス", severity="warning", timeout=8)
-        for demo in self.query(LessonDemo):
-            demo.device_changed(message.choice)
-
-    def action_cycle_device(self) -> None:
-        i = DEVICE_CHOICES.index(self.requested_device) if self.requested_device in DEVICE_CHOICES else 0
-        self.set_device(DEVICE_CHOICES[(i + 1) % len(DEVICE_CHOICES)])
-
-    def set_device(self, requested: str) -> None:
-        self.settings.device = requested
-        self.store.save_settings(self.settings)
-        self.start_device_check(requested)
 
     # -- theme, help, palette -----------------------------------------------------------------
     def action_toggle_theme(self) -> None:
