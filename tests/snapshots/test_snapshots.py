@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 
+from pilot_helpers import settle as settle_workers
 from textual.widgets import Input
 
 from tutor.app import build_app
 from tutor.core.device import resolve
+from tutor.widgets.footer import SETTLE as FOOTER_SETTLE
 
 
 def cpu_only(requested: str):
@@ -24,10 +26,10 @@ def app(paths):
 
 
 async def settle(pilot) -> None:
-    """Let the device check, Markdown rendering and workers finish, so every run draws the same."""
+    """Let the device check, Markdown rendering, workers and the footer finish, so every run draws the same."""
     await pilot.pause(0.5)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle_workers(pilot)
+    await pilot.pause(FOOTER_SETTLE + 0.1)  # the footer rebuilds once the keys have been quiet that long
     for box in pilot.app.query(Input):  # a blinking cursor would make the picture depend on timing
         box.cursor_blink = False
     await pilot.pause()
