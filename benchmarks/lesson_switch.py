@@ -26,7 +26,10 @@ async def run(rounds: int) -> None:
 
     from tutor.app import build_app
     from tutor.core.device import resolve
+    from tutor.process import tune_gc
     from tutor.settings import Paths
+
+    tune_gc()  # as the `tutor` command does
 
     with tempfile.TemporaryDirectory() as home:
         app = build_app(Paths(Path(home) / "d", Path(home) / "c"), resolve_device=lambda r: resolve(r, cuda_name=lambda: None))

@@ -153,10 +153,9 @@ def cmd_app(args, paths: Paths) -> int:
         removed = store.reset()
         _err("進捗を消去しました。最初から始めます。" if removed else "消去する進捗はありませんでした。")
     from .app import build_app
+    from .process import run_app
 
-    app = build_app(paths=paths, device=args.device)
-    app.run()
-    return app.return_code or 0
+    return run_app(build_app(paths=paths, device=args.device))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 
 from textual import on
 from textual.app import App, ComposeResult, ScreenStackError
@@ -94,7 +93,6 @@ class TutorApp(DeviceControl, App[int]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._install_signal_handlers()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         lesson_list = self.query_one(LessonList)
         lesson_list.set_lessons(self.curriculum.lessons, {l.id: self.progress.state(l.id) for l in self.curriculum})
@@ -109,16 +107,12 @@ class TutorApp(DeviceControl, App[int]):
         # import holds the GIL for most of a second and would slow the first lesson down.
         self.call_after_refresh(lambda: self.set_timer(self._device_check_delay, lambda: self.start_device_check(self.requested_device)))
 
-    def _install_signal_handlers(self) -> None:
-        """Textual does not restore the terminal on SIGTERM/SIGHUP: exit cleanly instead."""
-        if self.is_headless:
-            return
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(sig, self.exit)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
+    def exit_soon(self, code: int) -> None:
+        """Ask the app to exit with ``code``, from a signal handler (tutor/process.py): scheduled on its loop."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            raise RuntimeError("the app's event loop is not running")
+        loop.call_soon_threadsafe(self.exit, None, code)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)

@@ -50,7 +50,7 @@ class Terminal:
     """One ``tutor`` run in a tmux pane of ``width`` × ``height`` cells."""
 
     def __init__(self, home: Path, width: int = 120, height: int = 40, progress: dict | None = None,
-                 args: tuple[str, ...] = ("--device", "cpu")) -> None:
+                 args: tuple[str, ...] = ("--device", "cpu"), env: dict[str, str] | None = None) -> None:
         self.home = home
         self.width, self.height = width, height
         self.socket = f"tutor-journey-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -71,7 +71,8 @@ class Terminal:
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             # No TUTOR_DATA_DIR: without a corpus, 学習開始 and ファインチューニングを始める only say
-            # so, and a journey that presses them never starts a training run.
+            # so, and a journey that presses them never starts a training run (unless ``env`` gives one).
+            **(env or {}),
         }
         command = ["env", "-i", f"PATH={os.environ.get('PATH', '/usr/bin:/bin')}", *(f"{k}={v}" for k, v in env.items()),
                    *tutor_command(), *args]
@@ -238,6 +239,10 @@ class Terminal:
             if time.monotonic() > deadline:
                 raise JourneyFailed(f"tutor (pid {self.pid}) still runs {timeout:.0f} s after quitting; the screen was:\n{self.screen()}")
             time.sleep(POLL)
+
+    def hang_up(self) -> None:
+        """Close the terminal under the app, as closing the window or an SSH drop does (tmux sends SIGHUP)."""
+        self._tmux("kill-session", "-t", self.session, check=False)
 
     def quit(self, key: str = "q") -> None:
         """Quit with ``key`` ("q" or "C-q") and check the process has ended."""

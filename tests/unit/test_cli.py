@@ -153,6 +153,7 @@ def test_python_dash_m_and_broken_pipe() -> None:
 
 def test_reset_progress_clears_progress_then_starts_the_app(capsys, paths, monkeypatch) -> None:
     from tutor import app as app_module
+    from tutor import process
     from tutor.curriculum.progress import Progress, ProgressStore, Settings
 
     store = ProgressStore(paths.progress_file, paths.settings_file)
@@ -163,10 +164,9 @@ def test_reset_progress_clears_progress_then_starts_the_app(capsys, paths, monke
     class FakeApp:
         return_code = 0
 
-        def run(self):
-            started.append(True)
-
+    # run_app ends the process (tutor/process.py; tests/journeys/test_ending.py runs it for real)
     monkeypatch.setattr(app_module, "build_app", lambda paths, device: FakeApp())
+    monkeypatch.setattr(process, "run_app", lambda app: started.append(True) or app.return_code)
     code, _, err = run(capsys, ["--reset-progress"], paths)
     assert code == 0 and started == [True]
     assert not paths.progress_file.exists() and paths.settings_file.exists()
