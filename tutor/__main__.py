@@ -57,12 +57,13 @@ def _per_input(args, to_json, to_plain) -> int:
         result = analyze(text)
         for notice in result.notices:
             _err(notice)
+        # flushed per input: a learner piping a file sees each result as it comes
         if args.json:
-            print(json.dumps(to_json(result), ensure_ascii=False))
+            print(json.dumps(to_json(result), ensure_ascii=False), flush=True)
             continue
         if n:
             print()
-        print(to_plain(result) if result.tokens else "（空の入力です）")
+        print(to_plain(result) if result.tokens else "（空の入力です）", flush=True)
     return 0
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from .settings import Paths
 
@@ -47,3 +50,39 @@ def guarded(command, args, paths: Paths, expected: tuple[type[Exception], ...] =
     except (ModelError, *expected) as exc:
         err(str(exc))
         return EXIT_FAIL
+
+
+def as_they_arrive(lines: Iterable[str], most: int = 100) -> Iterator[list[str]]:
+    """``lines`` in groups of what has arrived so far (at most ``most``): a file piped in goes in large
+    batches, while a line typed or written by a slow producer comes back on its own, before the next
+    one is read. The lines are read in a thread; an error there (a refused terminal) is raised here."""
+    arrived: queue.Queue = queue.Queue()
+    end = object()
+
+    def read() -> None:
+        try:
+            for line in lines:
+                arrived.put(line)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading side
+            arrived.put(exc)
+        arrived.put(end)
+
+    threading.Thread(target=read, name="tutor-stdin", daemon=True).start()
+    done = False
+    while not done:
+        batch = [arrived.get()]
+        while len(batch) < most:
+            try:
+                batch.append(arrived.get_nowait())
+            except queue.Empty:
+                break
+        if end in batch:
+            done = True
+            batch = batch[: batch.index(end)]
+        for i, item in enumerate(batch):
+            if isinstance(item, BaseException):
+                if i:
+                    yield batch[:i]
+                raise item
+        if batch:
+            yield batch

@@ -73,8 +73,8 @@ def cmd_generate(args, paths: Paths) -> int:
     if args.top_p is not None and not 0 < args.top_p <= 1:
         _err("--top-p は 0 より大きく 1 以下にしてください。")
         return 2
-    if args.temperature < 0 or not 1 <= args.beam <= 10 or not 1 <= args.max_tokens <= 60:
-        _err("--temperature は 0 以上、--beam は 1〜10、--max-tokens は 1〜60 にしてください。")
+    if not args.temperature >= 0 or args.temperature == float("inf") or not 1 <= args.beam <= 10 or not 1 <= args.max_tokens <= 60:
+        _err("--temperature は 0 以上の有限の数、--beam は 1〜10、--max-tokens は 1〜60 にしてください。")
         return 2
     lm = _load(args, paths)
     cfg = SamplingConfig(args.temperature, args.top_k, args.top_p, args.max_tokens, args.seed, args.beam)
@@ -86,6 +86,8 @@ def cmd_generate(args, paths: Paths) -> int:
     else:
         from .core.gpt_lm import join
 
+        if not result.tokens:
+            _err("モデルはすぐに文を終えました（続きは空です）。")
         print(join(result.tokens))
     return 0
 

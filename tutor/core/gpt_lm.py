@@ -59,11 +59,12 @@ class LanguageModel:
     vocab: Vocab
     meta: dict = field(default_factory=dict)
 
-    def prompt_ids(self, text: str) -> tuple[list[str], list[int], tuple[str, ...]]:
+    def prompt_ids(self, text: str, reserve: int = 1) -> tuple[list[str], list[int], tuple[str, ...]]:
+        """<s> and the prompt's ids; a long prompt keeps its last words, leaving ``reserve`` positions to write in."""
         analysis = analyze(text)
         tokens = [t.surface for t in analysis.tokens]
         notices = list(analysis.notices)
-        room = self.model.cfg.max_positions - 2
+        room = self.model.cfg.max_positions - 1 - max(1, reserve)
         if len(tokens) > room:
             tokens = tokens[-room:]
             notices.append(f"プロンプトが長いので、最後の {room} 語だけを使います。")
@@ -73,7 +74,8 @@ class LanguageModel:
         return tokens, [BOS_ID, *self.vocab.encode(tokens)], tuple(notices)
 
     def continue_text(self, text: str, cfg: SamplingConfig = SamplingConfig(), **kwargs) -> Continuation:
-        tokens, ids, notices = self.prompt_ids(text)
+        # a prompt that fills the window would leave nothing to write: keep room for the continuation
+        tokens, ids, notices = self.prompt_ids(text, reserve=min(cfg.max_tokens, self.model.cfg.max_positions // 2))
         gen = generate(self.model, ids, cfg, **kwargs)
         return Continuation(tokens, [self.vocab.tokens[t] for t in gen.tokens], gen, notices)
 

@@ -102,8 +102,13 @@ class Transformer(nn.Module):
             maps.append(w)
         return self.enc_norm(x), src_mask, maps
 
-    def decode(self, tgt_in: Tensor, memory: Tensor, src_mask: Tensor) -> tuple[Tensor, list[Tensor], list[Tensor]]:
-        """tgt_in (B, T) starting with <s> -> logits (B, T, V), decoder self- and cross-attention per layer."""
+    def decode(self, tgt_in: Tensor, memory: Tensor, src_mask: Tensor,
+               last_only: bool = False) -> tuple[Tensor, list[Tensor], list[Tensor]]:
+        """tgt_in (B, T) starting with <s> -> logits (B, T, V), decoder self- and cross-attention per layer.
+
+        ``last_only``: logits (B, 1, V) for the last position only, all that a decoding step needs
+        (the output layer over the whole vocabulary is the largest product of a step).
+        """
         T = tgt_in.size(1)
         tgt_mask = causal_mask(T, tgt_in.device) & (tgt_in != PAD_ID)[:, None, None, :]
         y = self.embed(self.tgt_embed, tgt_in)
@@ -112,7 +117,7 @@ class Transformer(nn.Module):
             y, ws, wc = layer(y, memory, tgt_mask, src_mask)
             self_maps.append(ws)
             cross_maps.append(wc)
-        logits = self.dec_norm(y) @ self.tgt_embed.weight.T  # tied output layer
+        logits = self.dec_norm(y[:, -1:] if last_only else y) @ self.tgt_embed.weight.T  # tied output layer
         return logits, self_maps, cross_maps
 
     def forward(self, src: Tensor, tgt_in: Tensor) -> Tensor:

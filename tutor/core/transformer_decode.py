@@ -28,7 +28,7 @@ def greedy_batch(model: Transformer, src: Tensor, max_len: int | None = None) ->
     ys = torch.full((src.size(0), 1), BOS_ID, dtype=torch.long, device=src.device)
     done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
     for _ in range(max_len or model.cfg.max_len):
-        logits = model.decode(ys, memory, src_mask)[0][:, -1]
+        logits = model.decode(ys, memory, src_mask, last_only=True)[0][:, -1]
         nxt = logits.argmax(-1).masked_fill(done, PAD_ID)
         ys = torch.cat([ys, nxt[:, None]], 1)
         done |= nxt == EOS_ID
@@ -81,7 +81,7 @@ def greedy(model: Transformer, src_ids: list[int], max_len: int | None = None) -
     memory, src_mask, _ = model.encode(src)
     ys, probs = [BOS_ID], []
     for _ in range(max_len or model.cfg.max_len):
-        logits = model.decode(torch.tensor([ys], device=dev), memory, src_mask)[0][0, -1]
+        logits = model.decode(torch.tensor([ys], device=dev), memory, src_mask, last_only=True)[0][0, -1]
         p = torch.softmax(logits, -1)
         token = int(p.argmax())
         if token == EOS_ID:
@@ -114,7 +114,7 @@ def beam_search(
     for t in range(max_len or model.cfg.max_len):
         k = len(beams)
         ys = torch.tensor([[BOS_ID, *h.tokens] for h in beams], dtype=torch.long, device=dev)
-        logits = model.decode(ys, memory.expand(k, -1, -1), src_mask.expand(k, -1, -1, -1))[0][:, -1]
+        logits = model.decode(ys, memory.expand(k, -1, -1), src_mask.expand(k, -1, -1, -1), last_only=True)[0][:, -1]
         logp = torch.log_softmax(logits, -1)
         total = logp + torch.tensor([h.logprob for h in beams], device=dev).unsqueeze(1)
         top = total.view(-1).topk(min(width * 2, total.numel()))

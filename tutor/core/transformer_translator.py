@@ -30,8 +30,13 @@ class TransformerTranslator:
 
     variant = VARIANT
 
-    def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True) -> Translation:
-        """``hard`` is accepted for a uniform interface and refused: the Transformer has only soft attention."""
+    def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True,
+                  attention: bool = True) -> Translation:
+        """``hard`` is accepted for a uniform interface and refused: the Transformer has only soft attention.
+
+        ``attention=False`` skips the extra forward pass and the copying of every layer's and head's
+        maps (most of the time of a plain-text translation); the translation then carries none.
+        """
         from .transformer_decode import attention_maps, beam_search, greedy
 
         if hard:
@@ -48,13 +53,16 @@ class TransformerTranslator:
             hyps = beam_search(self.model, ids, width=beam, length_norm=length_norm)
             tokens = hyps[0].tokens
             candidates = [(self.tgt_vocab.decode(h.tokens), h.score(length_norm)) for h in hyps]
+        target = [self.tgt_vocab.tokens[t] for t in tokens]
+        if not attention:
+            return Translation(VARIANT, source, target, None, analysis.notices, candidates)
         maps = attention_maps(self.model, ids, tokens)
         n = len(tokens)  # rows for the produced tokens (the </s> step left out, as for the RNN)
         cross = [[head[:n] for head in layer] for layer in maps.cross]
         return Translation(
             VARIANT,
             source,
-            [self.tgt_vocab.tokens[t] for t in tokens],
+            target,
             maps.cross_mean_last()[:n],
             analysis.notices,
             candidates,

@@ -48,7 +48,9 @@ class Translator:
     def variant(self) -> str:
         return self.model.cfg.variant
 
-    def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True) -> Translation:
+    def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True,
+                  attention: bool = True) -> Translation:
+        """``attention`` is for a uniform interface: the RNN's weights come with its decoding at no cost."""
         from .seq2seq_decode import beam_search, greedy_steps
 
         analysis = analyze(text)
@@ -101,6 +103,22 @@ def load(folder: Path):
         return transformer_translator.load(folder, config)
     model, (src_vocab, tgt_vocab), meta = torch_io.load(folder, config, build)
     return Translator(model, src_vocab, tgt_vocab, meta)
+
+
+def translate_many(model, texts: list[str]) -> list[Translation]:
+    """Greedy translations of many texts in batches, without attention: what `tutor translate` prints
+    for a file. The words are those of ``model.translate(text)`` one by one (tests/unit/test_cli_seq2seq.py
+    checks it on dev), at a fraction of the time for the Transformer, which re-reads its whole prefix
+    at each step."""
+    analyses = [analyze(text) for text in texts]
+    limit = getattr(getattr(model.model, "cfg", None), "max_positions", None) if model.variant == "transformer" else None
+    sources = [[t.surface for t in a.tokens][:limit] for a in analyses]
+    filled = [i for i, source in enumerate(sources) if source]
+    hyps = dict(zip(filled, model.translate_ids([model.src_vocab.encode(sources[i]) for i in filled]))) if filled else {}
+    return [
+        Translation(model.variant, source, model.tgt_vocab.decode(hyps[i]) if i in hyps else [], None, a.notices)
+        for i, (source, a) in enumerate(zip(sources, analyses))
+    ]
 
 
 def vocabularies(vocab: dict, src_size: int, tgt_size: int) -> tuple[Vocab, Vocab]:
