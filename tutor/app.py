@@ -334,7 +334,7 @@ class TutorApp(DeviceControl, App[int]):
         name = "dark" if theme.dark else "light"
         if name != self.settings.theme:
             self.settings.theme = name
-            self.store.save_settings(self.settings)
+            self.save_settings()
 
     def action_command_palette(self) -> None:
         """ctrl+p: the command palette, in Japanese."""
@@ -372,7 +372,13 @@ class TutorApp(DeviceControl, App[int]):
         try:
             self.store.save_progress(self.progress)
         except OSError as exc:
-            self.notify(f"進捗を保存できませんでした: {exc.strerror}", severity="error")
+            self.notify(f"進捗を保存できませんでした ({self.store.progress_file}): {exc.strerror}", severity="error")
+
+    def save_settings(self) -> None:
+        try:
+            self.store.save_settings(self.settings)
+        except OSError as exc:
+            self.notify(f"設定を保存できませんでした ({self.store.settings_file}): {exc.strerror}", severity="error")
 
 
 def build_app(paths: Paths | None = None, device: str | None = None, **kwargs) -> TutorApp:

@@ -34,12 +34,15 @@ def add_query_parsers(sub) -> None:
     p.add_argument("--json", action="store_true", help="JSON で出力する")
 
 
-def add_train_parser(tsub) -> None:
-    from .core.word2vec import DEFAULTS
+#: word2vec.DEFAULTS' vector sizes, written out: the parser is built for every command and numpy's
+#: import (via core.word2vec) would cost each of them ~75 ms (a test keeps these equal).
+DEFAULT_DIMS = {"cbow": 100, "skipgram": 50}
 
+
+def add_train_parser(tsub) -> None:
     p = tsub.add_parser("word2vec", help="word2vec (CBOW / skip-gram) をコーパスで学習する")
     p.add_argument("--sg", action="store_true", help="skip-gram で学習する（既定は CBOW）")
-    p.add_argument("--dim", type=_positive, help=f"ベクトルの次元（既定 CBOW {DEFAULTS['cbow'].vector_size} / skip-gram {DEFAULTS['skipgram'].vector_size}）")
+    p.add_argument("--dim", type=_positive, help=f"ベクトルの次元（既定 CBOW {DEFAULT_DIMS['cbow']} / skip-gram {DEFAULT_DIMS['skipgram']}）")
     p.add_argument("--window", type=_positive, help="窓幅: 前後それぞれ何語を文脈とするか")
     p.add_argument("--epochs", type=_positive, help="コーパスを何周するか")
     p.add_argument("--min-count", type=_positive, help="これより少ない出現回数の語は語彙から除く")

@@ -48,5 +48,5 @@ class DeviceControl:
 
     def set_device(self, requested: str) -> None:
         self.settings.device = requested
-        self.store.save_settings(self.settings)
+        self.save_settings()
         self.start_device_check(requested)

@@ -114,3 +114,10 @@ def test_eval_of_the_bundled_model(capsys, paths) -> None:
     code, out, _ = run(capsys, ["eval", "word2vec", "--model", "cbow"], paths)
     assert code == 0
     assert "アナロジー" in out and "王 - 男 + 女" in out
+
+
+def test_written_out_defaults_are_the_models_defaults() -> None:
+    from tutor.cli_word2vec import DEFAULT_DIMS
+    from tutor.core.word2vec import DEFAULTS
+
+    assert DEFAULT_DIMS == {mode: cfg.vector_size for mode, cfg in DEFAULTS.items()}

@@ -55,7 +55,9 @@ def test_write_is_atomic_a_failed_write_keeps_the_old_file(tmp_path: Path, monke
 
 @pytest.mark.parametrize(
     "content",
-    [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"version": 99, "lesson": "L3"}', b""],
+    [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"version": 99, "lesson": "L3"}', b"",
+     b'{"version": 1, "lesson": "L3"', b"[" * 100_000 + b"]" * 100_000, b'{"version": 1, "x": "' + b"a" * (2 << 20) + b'"}'],
+    ids=["not-json", "binary", "a-list", "another-version", "empty", "truncated", "nested-deep", "huge"],
 )
 def test_a_corrupt_progress_file_is_moved_aside_and_the_learner_told(store: ProgressStore, content: bytes) -> None:
     store.progress_file.parent.mkdir(parents=True)
@@ -121,3 +123,53 @@ def test_a_failed_pass_does_not_complete_and_a_retry_starts_clean() -> None:
     assert p.state("L1") == IN_PROGRESS and p.of("L1").best == 0
     p.restart_quiz("L1")
     assert p.of("L1").answers == {}
+
+
+def test_a_corrupt_file_in_a_read_only_folder_is_left_in_place_and_the_learner_told(store: ProgressStore, monkeypatch) -> None:
+    store.progress_file.parent.mkdir(parents=True)
+    store.progress_file.write_bytes(b"{broken")
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    assert store.load_progress() == Progress()
+    assert store.progress_file.read_bytes() == b"{broken"  # nothing lost
+    assert len(store.notices) == 1 and "保存できない" in store.notices[0] and str(store.progress_file) in store.notices[0]
+
+
+KILLED_WRITER = """
+import sys
+from pathlib import Path
+from tutor.curriculum.progress import Progress, ProgressStore
+
+store = ProgressStore(Path(sys.argv[1]), Path(sys.argv[2]))
+p = Progress(sentence="猫" * 2000)
+print("ready", flush=True)
+n = 0
+while True:
+    n += 1
+    p.visit(f"L{n % 8}", "demo")
+    store.save_progress(p)
+"""
+
+
+def test_kill_9_at_any_moment_of_a_save_leaves_a_whole_file(tmp_path: Path) -> None:
+    """A process killed mid-save (kill -9: no handler runs) leaves the previous or the next file, whole."""
+    import random
+    import subprocess
+    import sys
+    import time
+
+    progress, settings = tmp_path / "data" / "progress.json", tmp_path / "config" / "settings.json"
+    rng = random.Random(1)
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(progress), str(settings)],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.01, 0.15))
+        proc.kill()
+        proc.wait()
+        store = ProgressStore(progress, settings)
+        loaded = store.load_progress()
+        assert store.notices == [] and loaded.sentence == "猫" * 2000 and loaded.lesson.startswith("L")

@@ -84,32 +84,49 @@ def write_manifest(models_dir: Path) -> dict[str, FileEntry]:
     return entries
 
 
+#: The `tutor train` model name that rebuilds a bundled folder (word2vec-cbow -> word2vec, ...).
+TRAIN_COMMANDS = {"seq2seq-": "seq2seq --variant {v}", "word2vec-": "word2vec", "bigram-": "bigram",
+                  "transformer": "transformer", "gpt": "gpt", "bert-sentiment": "bert-classifier", "bert": "bert"}
+
+
+def restore_hint(folder: Path) -> str:
+    """How to get a model folder back: from git for a bundled one, or by training it again."""
+    name = folder.name
+    train = next((cmd.format(v=name[len(prefix):]) for prefix, cmd in TRAIN_COMMANDS.items()
+                  if name.startswith(prefix) if prefix.endswith("-") or name == prefix), None)
+    hint = f"同梱のモデルなら `git checkout -- models/{name}` で元に戻せます"
+    if train:
+        hint += f"（または `tutor train {train}` で学習し直せます）"
+    return hint + "。"
+
+
 def verify(folder: Path) -> None:
     """Check a model folder before loading it.
 
     A folder inside a directory with a manifest (the bundled models) must match
     it file by file; a folder without one (a model the learner saved) only has
-    to hold its files. Raises :class:`ModelMissing` or :class:`ModelCorrupt`.
+    to hold its files. Raises :class:`ModelMissing` or :class:`ModelCorrupt`,
+    whose message names the file and says how to restore it.
     """
-    if not (folder / WEIGHTS).is_file() or not (folder / CONFIG).is_file():
-        raise ModelMissing(
-            f"モデル {folder.name} が見つかりません ({folder})。"
-            "リポジトリを取り直すか、`tutor train` で学習し直してください。"
-        )
+    for required in (WEIGHTS, CONFIG):
+        if not (folder / required).is_file():
+            what = f"{folder.name}/{required}" if folder.is_dir() else folder.name
+            raise ModelMissing(f"モデル {what} が見つかりません ({folder / required if folder.is_dir() else folder})。"
+                               + restore_hint(folder))
     manifest = read_manifest(folder.parent)
     if not manifest:
         return
     listed = {k: v for k, v in manifest.items() if k.startswith(folder.name + "/")}
     if not listed:
-        raise ModelCorrupt(f"モデル {folder.name} が {MANIFEST} に載っていません。")
+        raise ModelCorrupt(f"モデル {folder.name} が {folder.parent / MANIFEST} に載っていません。" + restore_hint(folder))
     for rel, entry in listed.items():
         path = folder.parent / rel
         if not path.is_file():
-            raise ModelMissing(f"モデルのファイル {rel} がありません。")
+            raise ModelMissing(f"モデルのファイル {rel} がありません。" + restore_hint(folder))
         if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
             raise ModelCorrupt(
                 f"モデルのファイル {rel} が壊れているか書き換えられています "
-                f"({MANIFEST} のハッシュと一致しません)。リポジトリから取り直してください。"
+                f"({MANIFEST} のハッシュと一致しません)。" + restore_hint(folder)
             )
 
 

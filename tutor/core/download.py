@@ -12,8 +12,6 @@ import hashlib
 import io
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +41,9 @@ class Installed:
 
 
 def _fetch(url: str, progress: Callable[[int, int | None], None] | None, timeout: float) -> bytes:
+    import urllib.error  # here: every `tutor` command builds its parser, which reads DEFAULT_URL
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             total = resp.headers.get("Content-Length")

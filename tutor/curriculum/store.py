@@ -47,22 +47,33 @@ def _set_aside(path: Path) -> Path:
     return target
 
 
+#: A progress or settings file is a few kilobytes; anything past this is not ours (and is not read).
+MAX_BYTES = 1 << 20
+
+
 def read_versioned(path: Path, version: int, what: str) -> Loaded:
     """Read a JSON object with ``"version": version``; anything else is moved aside, not lost."""
     if not path.exists():
         return Loaded(None)
     problem = ""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            problem = "形式が違います"
-        elif data.get("version") != version:
-            problem = f"形式のバージョンが違います ({data.get('version')!r})"
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            problem = f"大きすぎます ({path.stat().st_size:,} バイト)"
         else:
-            return Loaded(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                problem = "形式が違います"
+            elif data.get("version") != version:
+                problem = f"形式のバージョンが違います ({data.get('version')!r})"
+            else:
+                return Loaded(data)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         problem = f"壊れています ({type(exc).__name__})"
     except OSError as exc:
-        return Loaded(None, f"{what}を読めませんでした ({exc.strerror})。新しく始めます。")
-    moved = _set_aside(path)
+        return Loaded(None, f"{what}を読めませんでした ({path}: {exc.strerror})。新しく始めます。")
+    try:
+        moved = _set_aside(path)
+    except OSError as exc:  # a read-only folder: leave the file where it is, and say so
+        return Loaded(None, f"{what}のファイル {path} が{problem}。別名で残せませんでした ({exc.strerror})。"
+                            "今回は新しく始めますが、保存できない可能性があります。")
     return Loaded(None, f"{what}のファイルが{problem}。{moved.name} として残し、新しく始めます。", moved)
