@@ -11,6 +11,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Input, Markdown, OptionList, TabbedContent, TabPane
 
 from .core.device import DeviceChoice, resolve
+from .core.text import clean
 from .curriculum import catalog, samples
 from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
 from .demos.base import LessonDemo, SentenceChosen
@@ -317,6 +318,12 @@ class TutorApp(DeviceControl, App[int]):
         self.set_sentence(message.text)
 
     def set_sentence(self, text: str) -> None:
+        """The learner's sentence, cleaned as every demo will read it (controls out, lone surrogates
+        replaced: one would make the progress file unwritable), capped and NFKC-normalized."""
+        text = clean(text).text
+        if not text:
+            self.notify("文が空です。何か入力するか、サンプルを選んでください。", severity="warning", timeout=4)
+            return
         if text == self.progress.sentence:
             return
         self.progress.sentence = text

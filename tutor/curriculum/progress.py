@@ -12,6 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..core.text import clean
 from .catalog import PASS_RATIO, Question
 from .store import Loaded, read_versioned, write_atomic
 
@@ -100,8 +101,8 @@ class Progress:
             p.lesson = data["lesson"]
         if data.get("tab") in TABS:
             p.tab = data["tab"]
-        if isinstance(data.get("sentence"), str):
-            p.sentence = data["sentence"]
+        if isinstance(data.get("sentence"), str):  # JSON can hold what no one typed ("\ud800", NUL)
+            p.sentence = clean(data["sentence"]).text
         for lid, raw in (data.get("lessons") or {}).items():
             if not isinstance(raw, dict):
                 continue

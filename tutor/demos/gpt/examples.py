@@ -17,6 +17,9 @@ from ..base import Page
 
 #: Cells between two token columns.
 GAP = 2
+#: Examples listed one by one; a long sentence's list grows with the square of its length
+#: (a 2000-character one took ~20 s to lay out), and a few dozen show the idea.
+SHOWN_EXAMPLES = 30
 
 
 def token_grid(rows: Sequence[tuple[str, Sequence[str]]], width: int) -> list[str]:
@@ -115,13 +118,15 @@ class ExamplesPage(Page):
             return
         out = Text()
         out.append(f"あなたの文 ({len(tokens)} 語) から作られる学習例: {len(tokens) + 1} 個\n", style="bold")
-        for i in range(len(tokens) + 1):
+        for i in range(min(len(tokens) + 1, SHOWN_EXAMPLES)):
             prefix = " ".join(["<s>", *tokens[:i]])
             target = tokens[i] if i < len(tokens) else "</s>"
             out.append(f"  {i + 1:>2}. ", style="dim")
             out.append(prefix)
             out.append("  →  ", style="dim")
             out.append(target + "\n", style="bold yellow")
+        if len(tokens) + 1 > SHOWN_EXAMPLES:
+            out.append(f"  … ほか {len(tokens) + 1 - SHOWN_EXAMPLES} 個（長い文なので最初の {SHOWN_EXAMPLES} 個だけ示します）\n", style="dim")
         out.append("\n学習では、この全部を 1 回の計算でまとめて予測します。", style="bold")
         table.update(out)
         grid.show([("入力", ["<s>", *tokens]), ("正解", [*tokens, "</s>"])], ["", "yellow"])
