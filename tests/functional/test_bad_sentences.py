@@ -1,7 +1,8 @@
 """Every lesson's 実験 tab on the learner's sentence when that sentence is bad input (issue 15).
 
 The learner's sentence (s) reaches every demo; each bad one is set, then every
-lesson's 実験 tab is opened and its pages run. Nothing may raise (run_test
+lesson's 実験 tab is opened and its pages run, and every text field on them is
+given the same text and submitted. Nothing may raise (run_test
 re-raises an exception in the app), the app keeps running, the top bar shows
 the sentence as text (markup is not interpreted), and the progress file keeps it.
 """
@@ -12,7 +13,7 @@ import json
 
 import pytest
 from pilot_helpers import settle
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tutor.widgets.page_tabs import PageTabs
 
@@ -38,6 +39,11 @@ async def test_every_demo_takes_a_bad_sentence(make_app, paths, name) -> None:
                     for pane in tabs.own_panes():
                         tabs.active = pane.id
                         await settle(pilot)
+                        for box in pane.query(Input):  # and every text field of the page takes it too
+                            box.value = text
+                            await box.action_submit()
+                            await settle(pilot)
+                            assert app.is_running, f"{lesson.id} {pane.id} #{box.id} closed the app"
             assert app.is_running, f"{lesson.id} closed the app on the {name} sentence"
         top = str(app.query_one("#top-sentence", Static).render())
         if name == "mixed":

@@ -85,12 +85,12 @@ class AnalogyPage(VectorsPage):
         with self.prevent(Input.Changed):
             for box, word in zip(("#ana-a", "#ana-b", "#ana-c"), event.value.split(" ")):
                 self.query_one(box, Input).value = word
-        self.refresh_view()
+        self.redraw()
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.refresh_view()
+        self.redraw()
 
     def query_words(self) -> tuple[str, str, str]:
         a, b, c = (normalize(self.query_one(box, Input).value).strip() for box in ("#ana-a", "#ana-b", "#ana-c"))

@@ -71,13 +71,13 @@ class MapPage(VectorsPage):
             waiting.remove()
         else:
             self.query_one("#map-waiting", Static).update("なし")
-        self.refresh_view()
+        self.redraw()
 
     @on(Select.Changed, "#map-model")
     @on(Input.Changed, "#map-own")
     def _changed(self, event) -> None:
         event.stop()
-        self.refresh_view()
+        self.redraw()
 
     def own_words(self) -> list[str]:
         typed = normalize(self.query_one("#map-own", Input).value).split()

@@ -55,7 +55,7 @@ class SimilarPage(VectorsPage):
         if words and (not box.value or box.value not in words):
             with self.prevent(Input.Changed):
                 box.value = next((w for w in words if any(w in wv for wv in self.models.values())), words[0])
-        self.refresh_view()
+        self.redraw()
 
     @on(Button.Pressed, ".chip")
     def _chip(self, event: Button.Pressed) -> None:
@@ -65,7 +65,7 @@ class SimilarPage(VectorsPage):
     @on(Input.Changed, "#sim-word")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.refresh_view()
+        self.redraw()
 
     def refresh_view(self) -> None:
         word = normalize(self.query_one("#sim-word", Input).value).strip()

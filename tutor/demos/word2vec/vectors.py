@@ -125,11 +125,18 @@ class VectorsPage(Page):
             self.models_changed()
 
     def sentence_changed(self, sentence: str) -> None:
-        self.refresh_view()
+        self.redraw()
 
     def models_changed(self) -> None:
         """The loaded models changed (loaded, or a model trained)."""
-        self.refresh_view()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """refresh_view, unless the page is being removed: a model load, a sentence or a typed
+        word can arrive while the lesson is left and the page's children are already gone
+        (a NoMatches crash, seen in tests/functional/test_bad_sentences.py)."""
+        if not gone(self):
+            self.refresh_view()
 
     def refresh_view(self) -> None:
         """Redraw for the current models, sentence and controls."""
