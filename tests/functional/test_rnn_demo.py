@@ -16,7 +16,7 @@ from tutor.core import checkpoint, ngram
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
 from tutor.demos import models as demo_models
-from tutor.demos.base import PageError
+from tutor.demos.base import LessonDemo, PageError
 from tutor.demos.models import MODELS as _cache
 from tutor.widgets.state_strip import StateStrip
 
@@ -116,7 +116,8 @@ async def test_unrolled_rnn_draws_one_strip_per_word_plus_the_bottleneck(paths, 
         assert all(len(values) == 24 for _, values, _ in strip.rows)
         assert "24 個の数だけ" in text(app, "#ur-summary")
         assert 0 < strip.shown_dims() <= 24
-        app.set_sentence("")
+        for demo in app.query(LessonDemo):  # an empty sentence straight to the page (the app refuses one)
+            demo.sentence_changed("")
         await settle(pilot)
         assert strip.rows == [] and "空" in text(app, "#ur-message")
 

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, Static, TabbedContent
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
+from tutor.demos.base import LessonDemo
 from tutor.demos.heads import TokenLine, wrap_tokens
 from tutor.demos.models import MODELS as _cache
 from tutor.demos.transformer.qkv import QKVPage
@@ -147,7 +148,8 @@ async def test_without_the_model_every_panel_says_how_to_get_it(paths, tmp_path)
             await open_tab(pilot, tab)
             panel = app.query_one(f"#{tab}-page")
             assert "tutor train transformer" in str(panel.query_one(".message", Static).render())
-        app.set_sentence("")
+        for demo in app.query(LessonDemo):  # an empty sentence straight to the pages (the app refuses one)
+            demo.sentence_changed("")
         await settle(pilot)
 
 

@@ -207,7 +207,7 @@ def test_case5_next_and_previous_lesson_agree(start):
                     disagree_since = None
                 if now - sent > AGREE:
                     raise JourneyFailed(f"{AGREE} s after {key}, header {head!r} and content {body!r} do not both show "
-                                        f"{target} ({heading[target]!r}):\n{shot}")
+                                        f"{target} ({heading[target]!r}); tutor {'runs' if term.alive() else 'has exited'}:\n{shot}")
                 time.sleep(0.03)
 
     at_both_sizes(start, ids[0], journey)
