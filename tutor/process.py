@@ -42,13 +42,13 @@ import os
 import signal
 import sys
 import threading
-from typing import Callable
+from typing import Callable, NoReturn
 
 #: Objects allocated (less freed) before the youngest generation is collected; Python's default is 700.
 GC_GEN0 = 20_000
 #: Seconds a SIGTERM / SIGINT leaves Textual to restore the terminal before the process ends anyway.
 GRACE = 1.0
-#: The exit status after a signal: 128 + its number, as a shell reports it.
+#: The signals handled; the exit status after one is 128 + its number, as a shell reports it.
 SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 
 
@@ -58,7 +58,7 @@ def tune_gc() -> None:
     gc.set_threshold(GC_GEN0, gen1, gen2)
 
 
-def finish(code: int = 0) -> None:
+def finish(code: int = 0) -> NoReturn:
     """End the process now, with stdout and stderr flushed; threads still computing are dropped."""
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -79,23 +79,14 @@ class SignalGuard:
         self._save = save
         self._exit = exit
         self._grace = grace
-        self._previous: dict[int, object] = {}
         self._stopping = False
 
     def install(self) -> None:
         for sig in SIGNALS:
             try:
-                self._previous[sig] = signal.signal(sig, self._handle)
+                signal.signal(sig, self._handle)
             except (ValueError, OSError):  # not the main thread, or a platform without the signal
                 pass
-
-    def uninstall(self) -> None:
-        for sig, handler in self._previous.items():
-            try:
-                signal.signal(sig, handler)
-            except (ValueError, OSError, TypeError):
-                pass
-        self._previous.clear()
 
     def _save_quietly(self) -> None:
         try:
@@ -105,12 +96,10 @@ class SignalGuard:
 
     def _handle(self, signum: int, frame) -> None:
         code = 128 + signum
-        if signum == signal.SIGHUP or self._stopping:
-            # the terminal is gone, or a second signal: end now
-            self._save_quietly()
+        self._save_quietly()
+        if signum == signal.SIGHUP or self._stopping:  # the terminal is gone, or a second signal: end now
             finish(code)
         self._stopping = True
-        self._save_quietly()
         watchdog = threading.Timer(self._grace, finish, args=(code,))
         watchdog.daemon = True
         watchdog.start()
@@ -120,7 +109,7 @@ class SignalGuard:
             finish(code)
 
 
-def run_app(app) -> int:
+def run_app(app) -> NoReturn:
     """Run the Textual app as the `tutor` process: tuned collector, signal guard, and a quick end.
 
     The process ends here with ``finish``, not by returning: a normal interpreter exit would
@@ -131,4 +120,3 @@ def run_app(app) -> int:
     app.run()
     app.save()
     finish(app.return_code or 0)
-    return app.return_code or 0  # not reached
