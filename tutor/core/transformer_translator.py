@@ -30,6 +30,10 @@ class TransformerTranslator:
 
     variant = VARIANT
 
+    def source(self, analysis) -> list[str]:
+        """The words the encoder reads: the first ``max_positions`` (it has no position beyond)."""
+        return [t.surface for t in analysis.tokens][: self.model.cfg.max_positions]
+
     def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True,
                   attention: bool = True) -> Translation:
         """``hard`` is accepted for a uniform interface and refused: the Transformer has only soft attention.
@@ -42,7 +46,7 @@ class TransformerTranslator:
         if hard:
             raise ValueError("ハードアテンションは RNN の翻訳モデルだけの機能です。")
         analysis = analyze(text)
-        source = [t.surface for t in analysis.tokens][: self.model.cfg.max_positions]
+        source = self.source(analysis)
         if not source:
             return Translation(VARIANT, [], [], [], analysis.notices)
         ids = self.src_vocab.encode(source)

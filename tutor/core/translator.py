@@ -48,13 +48,17 @@ class Translator:
     def variant(self) -> str:
         return self.model.cfg.variant
 
+    def source(self, analysis) -> list[str]:
+        """The words the encoder reads: all of them (the RNN has no length limit)."""
+        return [t.surface for t in analysis.tokens]
+
     def translate(self, text: str, beam: int = 1, hard: bool = False, length_norm: bool = True,
                   attention: bool = True) -> Translation:
         """``attention`` is for a uniform interface: the RNN's weights come with its decoding at no cost."""
         from .seq2seq_decode import beam_search, greedy_steps
 
         analysis = analyze(text)
-        source = [t.surface for t in analysis.tokens]
+        source = self.source(analysis)
         if not source:
             return Translation(self.variant, [], [], None if self.variant == "plain" else [], analysis.notices)
         ids = self.src_vocab.encode(source)
@@ -107,12 +111,11 @@ def load(folder: Path):
 
 def translate_many(model, texts: list[str]) -> list[Translation]:
     """Greedy translations of many texts in batches, without attention: what `tutor translate` prints
-    for a file. The words are those of ``model.translate(text)`` one by one (tests/unit/test_cli_seq2seq.py
-    checks it on dev), at a fraction of the time for the Transformer, which re-reads its whole prefix
+    for a file. The words are those of ``model.translate(text)`` one by one (tests/unit/test_cli_stream.py
+    checks it), at a fraction of the time for the Transformer, which re-reads its whole prefix
     at each step."""
     analyses = [analyze(text) for text in texts]
-    limit = getattr(getattr(model.model, "cfg", None), "max_positions", None) if model.variant == "transformer" else None
-    sources = [[t.surface for t in a.tokens][:limit] for a in analyses]
+    sources = [model.source(a) for a in analyses]
     filled = [i for i, source in enumerate(sources) if source]
     hyps = dict(zip(filled, model.translate_ids([model.src_vocab.encode(sources[i]) for i in filled]))) if filled else {}
     return [
