@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -73,7 +74,7 @@ def cmd_generate(args, paths: Paths) -> int:
     if args.top_p is not None and not 0 < args.top_p <= 1:
         _err("--top-p は 0 より大きく 1 以下にしてください。")
         return 2
-    if not args.temperature >= 0 or args.temperature == float("inf") or not 1 <= args.beam <= 10 or not 1 <= args.max_tokens <= 60:
+    if not (math.isfinite(args.temperature) and args.temperature >= 0) or not 1 <= args.beam <= 10 or not 1 <= args.max_tokens <= 60:
         _err("--temperature は 0 以上の有限の数、--beam は 1〜10、--max-tokens は 1〜60 にしてください。")
         return 2
     lm = _load(args, paths)

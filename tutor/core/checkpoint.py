@@ -84,16 +84,15 @@ def write_manifest(models_dir: Path) -> dict[str, FileEntry]:
     return entries
 
 
-#: The `tutor train` model name that rebuilds a bundled folder (word2vec-cbow -> word2vec, ...).
-TRAIN_COMMANDS = {"seq2seq-": "seq2seq --variant {v}", "word2vec-": "word2vec", "bigram-": "bigram",
-                  "transformer": "transformer", "gpt": "gpt", "bert-sentiment": "bert-classifier", "bert": "bert"}
+#: The `tutor train` arguments that rebuild each bundled folder (seq2seq-<variant> is built from its name).
+TRAIN_COMMANDS = {"word2vec-cbow": "word2vec", "word2vec-skipgram": "word2vec --sg", "bigram-ja": "bigram",
+                  "transformer": "transformer", "gpt": "gpt", "bert": "bert", "bert-sentiment": "bert-classifier"}
 
 
 def restore_hint(folder: Path) -> str:
     """How to get a model folder back: from git for a bundled one, or by training it again."""
     name = folder.name
-    train = next((cmd.format(v=name[len(prefix):]) for prefix, cmd in TRAIN_COMMANDS.items()
-                  if name.startswith(prefix) if prefix.endswith("-") or name == prefix), None)
+    train = f"seq2seq --variant {name.removeprefix('seq2seq-')}" if name.startswith("seq2seq-") else TRAIN_COMMANDS.get(name)
     hint = f"同梱のモデルなら `git checkout -- models/{name}` で元に戻せます"
     if train:
         hint += f"（または `tutor train {train}` で学習し直せます）"

@@ -57,8 +57,9 @@ def read_versioned(path: Path, version: int, what: str) -> Loaded:
         return Loaded(None)
     problem = ""
     try:
-        if path.is_file() and path.stat().st_size > MAX_BYTES:
-            problem = f"大きすぎます ({path.stat().st_size:,} バイト)"
+        size = path.stat().st_size if path.is_file() else 0
+        if size > MAX_BYTES:
+            problem = f"大きすぎます ({size:,} バイト)"
         else:
             data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
