@@ -326,3 +326,15 @@ async def test_training_examples_keep_their_labels_in_a_small_terminal(paths, l6
         await open_tab(pilot, "gpt-examples")
         lines = [line for line in app.query_one("#ex-shifted").render().plain.splitlines() if line]
         assert len(lines) > 2 and all(line.startswith(("入力", "正解")) for line in lines)
+
+
+def test_a_long_example_input_keeps_its_nearest_words_and_its_row() -> None:
+    from tutor.demos.gpt.examples import fit_left
+
+    words = ["<s>", "私", "は", "毎朝", "犬", "と", "公園", "を", "散歩", "し", "て", "コーヒー"]
+    assert fit_left(words[:4], 40) == "<s> 私 は 毎朝"  # fits: shown whole
+    assert fit_left(words, 6) == "… コーヒー"  # the nearest word stays whole, even past the cells
+    for cells in (12, 20, 30):
+        shown = fit_left(words, cells)
+        assert cell_len(shown) <= cells and shown.startswith("… ")
+        assert words[-1] in shown.split() and " ".join(words).endswith(shown[2:])  # the nearest words, whole

@@ -53,6 +53,19 @@ def token_grid(rows: Sequence[tuple[str, Sequence[str]]], width: int) -> list[st
     return lines
 
 
+def fit_left(words: Sequence[str], cells: int) -> str:
+    """The words joined by spaces; when they need more than ``cells``, the nearest ones behind "…"
+    (the last word always, whole), so an example keeps its own row and no word is cut across two."""
+    if cell_len(" ".join(words)) <= cells:
+        return " ".join(words)
+    kept: list[str] = []
+    for word in reversed(words):
+        if kept and cell_len(" ".join(["…", word, *kept])) > cells:
+            break
+        kept.insert(0, word)
+    return " ".join(["…", *kept])
+
+
 class TokenGrid(Widget):
     """:func:`token_grid` drawn at the widget's own width: it rewraps when the terminal is resized."""
 
@@ -116,11 +129,12 @@ class ExamplesPage(Page):
             grid.show([], [])
             note.update("")
             return
+        width = (table.content_size.width or 80) - 2  # drawn before the scrollbar takes its cells
         out = Text()
         out.append(f"あなたの文 ({len(tokens)} 語) から作られる学習例: {len(tokens) + 1} 個\n", style="bold")
         for i in range(min(len(tokens) + 1, SHOWN_EXAMPLES)):
-            prefix = " ".join(["<s>", *tokens[:i]])
             target = tokens[i] if i < len(tokens) else "</s>"
+            prefix = fit_left(["<s>", *tokens[:i]], width - cell_len(f"  {i + 1:>2}.   →  {target}"))
             out.append(f"  {i + 1:>2}. ", style="dim")
             out.append(prefix)
             out.append("  →  ", style="dim")
@@ -128,6 +142,7 @@ class ExamplesPage(Page):
         if len(tokens) + 1 > SHOWN_EXAMPLES:
             out.append(f"  … ほか {len(tokens) + 1 - SHOWN_EXAMPLES} 個（長い文なので最初の {SHOWN_EXAMPLES} 個だけ示します）\n", style="dim")
         out.append("\n学習では、この全部を 1 回の計算でまとめて予測します。", style="bold")
+        table.styles.text_wrap, table.styles.text_overflow = "nowrap", "ellipsis"  # one example a row
         table.update(out)
         grid.show([("入力", ["<s>", *tokens]), ("正解", [*tokens, "</s>"])], ["", "yellow"])
         note.update(Text(
