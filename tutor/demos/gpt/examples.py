@@ -66,6 +66,41 @@ def fit_left(words: Sequence[str], cells: int) -> str:
     return " ".join(["…", *kept])
 
 
+class ExampleList(Static):
+    """A sentence's next-word examples, one a row, laid out at the widget's own width when drawn
+    (so it follows a resize, and the scrollbar's cells are already taken)."""
+
+    DEFAULT_CSS = """
+    ExampleList { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tokens: list[str] = []
+
+    def show(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        tokens = self.tokens
+        if not tokens:
+            return Text("文が空です。s キーであなたの文を入力してください。")
+        width = self.content_size.width or 80
+        out = Text()
+        out.append(f"あなたの文 ({len(tokens)} 語) から作られる学習例: {len(tokens) + 1} 個\n", style="bold")
+        for i in range(min(len(tokens) + 1, SHOWN_EXAMPLES)):
+            target = tokens[i] if i < len(tokens) else "</s>"
+            out.append(f"  {i + 1:>2}. ", style="dim")
+            out.append(fit_left(["<s>", *tokens[:i]], width - cell_len(f"  {i + 1:>2}.   →  {target}")))
+            out.append("  →  ", style="dim")
+            out.append(target + "\n", style="bold yellow")
+        if len(tokens) + 1 > SHOWN_EXAMPLES:
+            out.append(f"  … ほか {len(tokens) + 1 - SHOWN_EXAMPLES} 個（長い文なので最初の {SHOWN_EXAMPLES} 個だけ示します）\n", style="dim")
+        out.append("\n学習では、この全部を 1 回の計算でまとめて予測します。", style="bold")
+        return out
+
+
 class TokenGrid(Widget):
     """:func:`token_grid` drawn at the widget's own width: it rewraps when the terminal is resized."""
 
@@ -110,7 +145,7 @@ class ExamplesPage(Page):
                 "ラベル付けの要らない自己教師あり学習です。",
                 classes="hint",
             )
-            yield Static(id="ex-table", classes="body")
+            yield ExampleList(id="ex-table", classes="body")
             yield TokenGrid(id="ex-shifted")
             yield Static(id="ex-note", classes="body")
 
@@ -121,29 +156,15 @@ class ExamplesPage(Page):
         return [t.surface for t in analyze(sentence).tokens]
 
     def draw(self, tokens: list[str]) -> None:
-        table = self.query_one("#ex-table", Static)
+        table = self.query_one("#ex-table", ExampleList)
         grid = self.query_one("#ex-shifted", TokenGrid)
         note = self.query_one("#ex-note", Static)
         if not tokens:
-            table.update("文が空です。s キーであなたの文を入力してください。")
+            table.show([])
             grid.show([], [])
             note.update("")
             return
-        width = (table.content_size.width or 80) - 2  # drawn before the scrollbar takes its cells
-        out = Text()
-        out.append(f"あなたの文 ({len(tokens)} 語) から作られる学習例: {len(tokens) + 1} 個\n", style="bold")
-        for i in range(min(len(tokens) + 1, SHOWN_EXAMPLES)):
-            target = tokens[i] if i < len(tokens) else "</s>"
-            prefix = fit_left(["<s>", *tokens[:i]], width - cell_len(f"  {i + 1:>2}.   →  {target}"))
-            out.append(f"  {i + 1:>2}. ", style="dim")
-            out.append(prefix)
-            out.append("  →  ", style="dim")
-            out.append(target + "\n", style="bold yellow")
-        if len(tokens) + 1 > SHOWN_EXAMPLES:
-            out.append(f"  … ほか {len(tokens) + 1 - SHOWN_EXAMPLES} 個（長い文なので最初の {SHOWN_EXAMPLES} 個だけ示します）\n", style="dim")
-        out.append("\n学習では、この全部を 1 回の計算でまとめて予測します。", style="bold")
-        table.styles.text_wrap, table.styles.text_overflow = "nowrap", "ellipsis"  # one example a row
-        table.update(out)
+        table.show(tokens)
         grid.show([("入力", ["<s>", *tokens]), ("正解", [*tokens, "</s>"])], ["", "yellow"])
         note.update(Text(
             "入力は正解を 1 つ右にずらし、先頭に <s> を置いたものです。因果マスクがあるので、"
