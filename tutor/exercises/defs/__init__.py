@@ -1,0 +1,1 @@
+"""One module per exercise; each defines ``EXERCISE`` (see tutor.exercises.spec)."""
