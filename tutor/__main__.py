@@ -5,6 +5,7 @@
     tutor onehot [TEXT] [--json]                          one-hot vectors of a sentence
     tutor data download|path                              the corpus
     tutor device [--json]                                 which device models would use
+    tutor exercise list|start|check|hint|solution         the 演習: write the code, have it checked
     tutor similar WORD | analogy A B C                    word2vec queries (lesson L2)
     tutor train word2vec | eval word2vec                  retrain or measure a model
 
@@ -191,12 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("device", help="モデルが使うデバイスを表示する")
     p.add_argument("--json", action="store_true", help="JSON で出力する")
 
-    from . import cli_bert, cli_gpt, cli_ngram, cli_seq2seq, cli_word2vec
+    from . import cli_bert, cli_exercise, cli_gpt, cli_ngram, cli_seq2seq, cli_word2vec
 
     cli_word2vec.add_query_parsers(sub)
     cli_seq2seq.add_translate_parser(sub)
     cli_gpt.add_generate_parser(sub)
     cli_bert.add_parsers(sub)
+    cli_exercise.add_parser(sub)
     p = sub.add_parser("train", help="同梱モデルを学習し直す")
     tsub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_train_parser(tsub)
@@ -224,6 +226,10 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             return cmd_onehot(args)
         if args.command == "data":
             return cmd_data(args, paths)
+        if args.command == "exercise":
+            from . import cli_exercise
+
+            return cli_exercise.run(args, paths)
         if args.command == "translate" or getattr(args, "model_kind", None) in ("seq2seq", "transformer"):
             from . import cli_seq2seq
 

@@ -34,11 +34,31 @@ def quiz_passed(correct: int, total: int) -> bool:
 
 
 @dataclass
+class ExerciseProgress:
+    """One 演習: passed once (stays passed), gave up (the solution may be shown), runs the demo on the learner's code."""
+
+    passed: bool = False
+    gave_up: bool = False
+    mine: bool = False  # 「自分の実装で動かす」 is on
+
+    @property
+    def may_see_solution(self) -> bool:
+        return self.passed or self.gave_up
+
+    @classmethod
+    def from_json(cls, raw) -> "ExerciseProgress | None":
+        if not isinstance(raw, dict):
+            return None
+        return cls(*(raw.get(k) is True for k in ("passed", "gave_up", "mine")))
+
+
+@dataclass
 class LessonProgress:
     state: str = NOT_STARTED
     answers: dict[str, int] = field(default_factory=dict)  # question id -> chosen index, this pass
     best: int = 0  # most right answers in any finished pass
     attempts: int = 0  # finished passes
+    exercises: dict[str, ExerciseProgress] = field(default_factory=dict)  # exercise id -> its progress
 
     def score(self, questions: tuple[Question, ...]) -> int:
         return sum(q.is_correct(self.answers[q.id]) for q in questions if q.id in self.answers)
@@ -81,6 +101,13 @@ class Progress:
                 lp.state = DONE
         return q.is_correct(choice)
 
+    def exercise(self, lesson_id: str, exercise_id: str) -> ExerciseProgress:
+        return self.of(lesson_id).exercises.setdefault(exercise_id, ExerciseProgress())
+
+    def exercises_passed(self, lesson_id: str) -> int:
+        lp = self.lessons.get(lesson_id)
+        return sum(e.passed for e in lp.exercises.values()) if lp else 0
+
     def restart_quiz(self, lesson_id: str) -> None:
         self.of(lesson_id).answers.clear()
 
@@ -112,6 +139,8 @@ class Progress:
                 answers={str(k): v for k, v in answers.items() if isinstance(v, int)},
                 best=raw.get("best") if isinstance(raw.get("best"), int) else 0,
                 attempts=raw.get("attempts") if isinstance(raw.get("attempts"), int) else 0,
+                exercises={str(k): e for k, v in (raw.get("exercises") if isinstance(raw.get("exercises"), dict) else {}).items()
+                           if (e := ExerciseProgress.from_json(v)) is not None},
             )
         return p
 

@@ -36,6 +36,10 @@ class Opaque:
 
 def encode(value: Any) -> Any:
     """``value`` as JSON-able data (see :func:`decode`)."""
+    if isinstance(value, np.str_):
+        return str(value)
+    if isinstance(value, np.generic):  # before float: np.float64 is a float
+        return {"$np": value.dtype.name, "value": encode(value.item())} if value.dtype.name in DTYPES else _opaque(value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -47,8 +51,6 @@ def encode(value: Any) -> Any:
         if value.dtype.kind in "U":
             return {"$ndstr": value.tolist(), "shape": list(value.shape)}
         return _opaque(value)
-    if isinstance(value, np.generic):
-        return {"$np": value.dtype.name, "value": encode(value.item())} if value.dtype.name in DTYPES else _opaque(value)
     if isinstance(value, tuple):
         return {"$tuple": [encode(v) for v in value]}
     if isinstance(value, list):
