@@ -20,9 +20,12 @@ from .device_control import DeviceControl
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette, app_commands
 from .dialogs.sentence import SentenceScreen
+from .exercises import registry as exercise_registry
+from .exercises.workspace import workspace_dir
 from .keys import APP_BINDINGS
 from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
+from .widgets.exercise_panel import ExercisePanel
 from .widgets.footer import KeyFooter
 from .widgets.lesson_list import LessonList
 from .widgets.page_tabs import PageTabs
@@ -32,7 +35,7 @@ from .widgets.top_bar import TopBar
 
 cjk_wrap.install()
 
-TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz"}
+TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz", "exercise": "tab-exercise"}
 TAB_NAMES = {v: k for k, v in TAB_IDS.items()}
 #: Seconds after the first frame before the device check imports torch.
 DEVICE_CHECK_DELAY = 1.5
@@ -91,12 +94,15 @@ class TutorApp(DeviceControl, App[int]):
                     yield Vertical(id="demo-host")
                 with TabPane("3 クイズ", id="tab-quiz"):
                     yield QuizPanel(id="quiz")
+                with TabPane("4 演習", id="tab-exercise"):
+                    yield ExercisePanel(self.paths.lessons_dir, workspace_dir(self.paths.data_dir), id="exercises")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         lesson_list = self.query_one(LessonList)
-        lesson_list.set_lessons(self.curriculum.lessons, {l.id: self.progress.state(l.id) for l in self.curriculum})
+        lesson_list.set_lessons(self.curriculum.lessons, {l.id: self.progress.state(l.id) for l in self.curriculum},
+                                {l.id: self._exercise_counts(l.id) for l in self.curriculum})
         self._apply_width(self.size.width)
         self._show_sentence()
         self._show_device()
@@ -162,6 +168,7 @@ class TutorApp(DeviceControl, App[int]):
                 questions = ()
                 self.notify(str(exc), title="クイズを読めません", severity="error")
             self.query_one(QuizPanel).set_lesson(lesson, questions, self.progress.of(lesson_id))
+            self.query_one(ExercisePanel).set_lesson(lesson, exercise_registry.for_lesson(lesson_id), self.progress.of(lesson_id))
         else:
             self._show_state(lesson)
         self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS.get(self.progress.tab, "tab-prose")
@@ -306,6 +313,19 @@ class TutorApp(DeviceControl, App[int]):
         quiz.focus_first()
         self.save()
 
+    # -- exercises ----------------------------------------------------------------------------
+    def _exercise_counts(self, lesson_id: str) -> tuple[int, int]:
+        """(passed, total) of a lesson's 演習, for the lesson list."""
+        return self.progress.exercises_passed(lesson_id), len(exercise_registry.for_lesson(lesson_id))
+
+    def on_exercise_panel_progress_changed(self, message: ExercisePanel.ProgressChanged) -> None:
+        self.save()
+        lesson = self.curriculum.get(message.lesson_id)
+        if lesson is not None:
+            self._show_state(lesson)
+        if message.passed_now:
+            self.notify(f"演習 {message.exercise_id} に合格しました。", title="合格", timeout=6)
+
     # -- your sentence ------------------------------------------------------------------------
     def action_set_sentence(self) -> None:
         self.push_screen(SentenceScreen(self.progress.sentence, self.samples), self._sentence_done)
@@ -366,7 +386,7 @@ class TutorApp(DeviceControl, App[int]):
         """The lesson's state, in the top bar and in the lesson list."""
         state = self.progress.state(lesson.id)
         self._top_bar().show_lesson(lesson.label, STATE_LABELS[state])
-        self.query_one(LessonList).update_state(lesson, state)
+        self.query_one(LessonList).update_state(lesson, state, self._exercise_counts(lesson.id))
 
     def _show_sentence(self) -> None:
         self._top_bar().show_sentence(self.progress.sentence)

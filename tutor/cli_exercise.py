@@ -131,27 +131,10 @@ def _check(args, paths: Paths, exercise, folder: Path) -> int:
 
 
 def format_report(exercise, report, file: Path) -> str:
-    lines = [f"演習 {exercise.id}: {exercise.title}", f"ファイル: {file}"]
-    if report.error:
-        lines += ["", f"✗ {report.error}"]
-    if report.cases:
-        lines.append("")
-    previous = None
-    for c in report.cases:
-        if not c.run:
-            lines.append(f"  ・ {c.name}（未実行）")
-        elif c.passed:
-            lines.append(f"  ✓ {c.name}")
-        else:
-            lines.append(f"  ✗ {c.name}")
-            lines += ["      （同上）"] if c.message == previous else [f"      {line}" for line in c.message.splitlines()]
-        previous = c.message if c.run and not c.passed else None
-    if report.stdout.strip():
-        lines += ["", "print の出力:"] + [f"  {line}" for line in report.stdout.rstrip().splitlines()[:20]]
-    total = len(report.cases)
-    lines += ["", f"合格です。{report.passed_count}/{total} のケースが通りました。" if report.passed
-              else f"まだです: {report.passed_count}/{total} のケースが通りました（許容誤差: {exercise.tolerance}）。"]
-    return "\n".join(lines)
+    from .exercises.checking import report_lines
+
+    head = [f"演習 {exercise.id}: {exercise.title}", f"ファイル: {file}", ""]
+    return "\n".join(head + [text for _, text in report_lines(report, exercise.tolerance)])
 
 
 def _solution(args, paths: Paths, exercise) -> int:

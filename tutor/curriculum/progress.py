@@ -20,7 +20,7 @@ FORMAT_VERSION = 1
 
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 STATE_LABELS = {NOT_STARTED: "未着手", IN_PROGRESS: "学習中", DONE: "完了"}
-TABS = ("prose", "demo", "quiz")
+TABS = ("prose", "demo", "quiz", "exercise")
 
 
 def questions_needed(total: int) -> int:

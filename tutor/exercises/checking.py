@@ -107,3 +107,33 @@ def _done(report: Report, cases: tuple[Case, ...], started: float, stdout: str =
     report.stdout = stdout if len(stdout) <= 4000 else stdout[:4000] + "\n…（以下省略）"
     report.seconds = time.monotonic() - started
     return report
+
+
+def report_lines(report: Report, tolerance: str) -> list[tuple[str, str]]:
+    """The report as (kind, text) lines for the CLI and the tab alike.
+
+    kind: "passed" / "failed" (the verdict), "error", "ok" / "ng" / "skip" (a case), "why" (under an ng
+    case; a message repeated from the case above is shown as （同上）), "note", "printed".
+    """
+    total = len(report.cases)
+    lines = [("passed", f"✓ 合格です。{total}/{total} のケースが通りました。") if report.passed
+             else ("failed", f"✗ まだです: {report.passed_count}/{total} のケースが通りました。")]
+    if report.error:
+        lines.append(("error", report.error))
+    previous = None
+    for c in report.cases:
+        if not c.run:
+            lines.append(("skip", f"  ・ {c.name}（未実行）"))
+        elif c.passed:
+            lines.append(("ok", f"  ✓ {c.name}"))
+        else:
+            lines.append(("ng", f"  ✗ {c.name}"))
+            message = "（同上）" if c.message == previous else c.message
+            lines += [("why", f"      {line}") for line in message.splitlines()]
+        previous = c.message if c.run and not c.passed else None
+    if not report.passed:
+        lines.append(("note", f"許容誤差: {tolerance}"))
+    if report.stdout.strip():
+        lines.append(("note", "print の出力:"))
+        lines += [("printed", f"  {line}") for line in report.stdout.rstrip().splitlines()[:10]]
+    return lines

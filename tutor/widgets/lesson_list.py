@@ -11,12 +11,15 @@ from ..curriculum.progress import DONE, IN_PROGRESS, STATE_LABELS
 
 
 
-def lesson_prompt(lesson: Lesson, state: str) -> Text:
-    """Two lines: the lesson's label, then its state (and 準備中 while its demos are not built)."""
+def lesson_prompt(lesson: Lesson, state: str, exercises: tuple[int, int] = (0, 0)) -> Text:
+    """Two lines: the lesson's label, then its state and 演習 passed/total (and 準備中 while its demos are not built)."""
     text = Text(lesson.label, style="bold", no_wrap=True, overflow="ellipsis")
     text.append("\n  ")
     style = {DONE: "green", IN_PROGRESS: "yellow"}.get(state, "dim")
     text.append(STATE_LABELS[state], style=style)
+    passed, total = exercises
+    if total:
+        text.append(f"  演習 {passed}/{total}", style="green" if passed == total else "dim")
     if not lesson.ready:
         text.append("  準備中", style="dim italic")
     return text
@@ -25,9 +28,10 @@ def lesson_prompt(lesson: Lesson, state: str) -> Text:
 class LessonList(OptionList):
     """Selecting an entry opens that lesson (OptionList.OptionSelected bubbles to the app)."""
 
-    def set_lessons(self, lessons: tuple[Lesson, ...], states: dict[str, str]) -> None:
+    def set_lessons(self, lessons: tuple[Lesson, ...], states: dict[str, str], exercises: dict[str, tuple[int, int]]) -> None:
         self.clear_options()
-        self.add_options([Option(lesson_prompt(l, states.get(l.id, "not_started")), id=l.id) for l in lessons])
+        self.add_options([Option(lesson_prompt(l, states.get(l.id, "not_started"), exercises.get(l.id, (0, 0))), id=l.id)
+                          for l in lessons])
 
-    def update_state(self, lesson: Lesson, state: str) -> None:
-        self.replace_option_prompt(lesson.id, lesson_prompt(lesson, state))
+    def update_state(self, lesson: Lesson, state: str, exercises: tuple[int, int] = (0, 0)) -> None:
+        self.replace_option_prompt(lesson.id, lesson_prompt(lesson, state, exercises))

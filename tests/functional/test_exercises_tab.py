@@ -1,0 +1,112 @@
+"""The 演習 tab: keys work on show, a save is checked within a second, a pass is kept, a give-up is recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+
+import pytest
+from textual.widgets import Static, TabbedContent
+
+from tutor.settings import PROJECT_ROOT
+from tutor.widgets.exercise_panel import ExercisePanel
+from tutor.widgets.lesson_list import LessonList
+
+SOLUTION = PROJECT_ROOT / "lessons/01-morphology/exercises/onehot/solution.py"
+
+
+@pytest.fixture(autouse=True)
+def no_editor(monkeypatch):
+    for name in ("EDITOR", "VISUAL", "TUTOR_EXERCISES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def wait_for(pilot, condition, seconds: float = 8.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never held")
+
+
+async def test_start_save_and_see_the_check_turn_green(make_app, paths) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "4")
+        await pilot.pause(0.3)
+        panel = app.query_one(ExercisePanel)
+        assert app.query_one("#lesson-tabs", TabbedContent).active == "tab-exercise"
+        assert app.focused is panel  # its keys (c e h a m) work at once, and no text field took the cursor
+        assert "onehot" in text_of(app, "#ex-head") and "まだありません" in text_of(app, "#ex-file")
+
+        await pilot.press("e")  # no $EDITOR: the file is created and its path told
+        file = paths.data_dir / "exercises" / "onehot.py"
+        assert file.exists()
+        await wait_for(pilot, lambda: "まだです" in text_of(app, "#ex-result"))
+        assert "NotImplementedError" in text_of(app, "#ex-result")
+
+        shutil.copy(SOLUTION, file)  # the learner saves in their editor
+        await wait_for(pilot, lambda: "合格です" in text_of(app, "#ex-result"), seconds=3)
+        await pilot.pause(0.2)
+        saved = json.loads(paths.progress_file.read_text(encoding="utf-8"))
+        assert saved["lessons"]["L1"]["exercises"]["onehot"]["passed"] is True
+        assert "演習 1/1" in str(app.query_one(LessonList).get_option("L1").prompt)
+
+        # switching away and back loses nothing: the verdict is still there
+        await pilot.press("1", "4")
+        await pilot.pause(0.2)
+        assert "合格です" in text_of(app, "#ex-result")
+        assert "合格" in text_of(app, "#ex-head")
+
+
+async def test_a_broken_save_after_a_pass_shows_the_error_but_keeps_the_pass(make_app, paths) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "4")
+        await pilot.pause(0.3)
+        await pilot.press("e")
+        file = paths.data_dir / "exercises" / "onehot.py"
+        shutil.copy(SOLUTION, file)
+        await wait_for(pilot, lambda: "合格です" in text_of(app, "#ex-result"))
+        await asyncio.sleep(0.05)
+        file.write_text("def onehot(tokens:\n", encoding="utf-8")
+        await wait_for(pilot, lambda: "文法エラー" in text_of(app, "#ex-result"))
+        assert app.progress.exercise("L1", "onehot").passed
+
+
+async def test_solution_needs_a_pass_or_two_presses_that_record_giving_up(make_app, paths) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "4")
+        await pilot.pause(0.3)
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert "もう一度 a" in text_of(app, "#ex-solution")
+        assert not app.progress.exercise("L1", "onehot").gave_up
+        await pilot.press("a")
+        await pilot.pause(0.2)
+        assert app.progress.exercise("L1", "onehot").gave_up
+        assert "あきらめた" in text_of(app, "#ex-head")
+        saved = json.loads(paths.progress_file.read_text(encoding="utf-8"))
+        assert saved["lessons"]["L1"]["exercises"]["onehot"]["gave_up"] is True
+        await pilot.press("h")
+        await pilot.pause(0.1)
+        assert app.query_one("#ex-hint", Static).display
+
+
+async def test_a_lesson_without_exercises_says_so_and_c_does_nothing(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        assert "演習がありません" in text_of(app, "#ex-head")
+        await pilot.press("c", "e", "a", "m")
+        await pilot.pause(0.1)
+        await pilot.press("n")  # the app's keys still work from the panel
+        await pilot.pause(0.3)
+        assert app.progress.lesson == "L1"
