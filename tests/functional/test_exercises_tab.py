@@ -23,6 +23,8 @@ def no_editor(monkeypatch):
 
 
 def text_of(app, selector: str) -> str:
+    if selector == "#ex-result":
+        return app.query_one(ExercisePanel).result_text()
     return str(app.query_one(selector, Static).render())
 
 

@@ -31,16 +31,17 @@ class Case:
 
 def expect(name: str, function: str, args: Sequence, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-5,
            mistakes: Sequence[tuple[Any, str]] = (), exact_dtype: bool = False, kwargs: dict | None = None,
-           also: Callable[[Any], str | None] | None = None) -> Case:
+           also: Callable[[Any], str | None] | None = None, names: tuple[str, ...] = ()) -> Case:
     """The usual case: one call whose value must equal ``expected`` (numbers within the tolerance).
 
     ``mistakes`` are (what a known slip returns, a hint naming it): when the learner's value
-    equals one of them, the hint is added to the message. ``also`` is an extra check on the value.
+    equals one of them, the hint is added to the message. ``also`` is an extra check on the value;
+    ``names`` name the parts of a tuple value in messages (``("vocab", "matrix")``).
     """
 
     def check(values: list[Any]) -> str | None:
         got = values[0]
-        problem = compare.close(expected, got, atol, rtol, exact_dtype=exact_dtype)
+        problem = compare.close(expected, got, atol, rtol, exact_dtype=exact_dtype, names=names)
         if problem is None and also is not None:
             return also(got)
         return compare.with_mistakes(problem, got, mistakes, atol, rtol)

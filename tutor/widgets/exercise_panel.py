@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static, Tab, Tabs
 
@@ -53,7 +53,10 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
     ExercisePanel #ex-head { text-style: bold; }
     ExercisePanel #ex-file { color: $text-muted; }
     ExercisePanel #ex-buttons { height: auto; margin: 1 0; }
-    ExercisePanel #ex-buttons Button { height: 1; min-width: 0; width: auto; border: none; padding: 0 1; margin-right: 1; }
+    ExercisePanel #ex-buttons Button { height: 1; min-width: 0; width: auto; border: none; padding: 0 1; margin-right: 0; }
+    ExercisePanel #ex-result { height: auto; }
+    ExercisePanel #ex-result .why { padding-left: 6; }
+    ExercisePanel #ex-result .case { padding-left: 2; }
     ExercisePanel #ex-result, ExercisePanel #ex-hint, ExercisePanel #ex-solution { margin-bottom: 1; }
     ExercisePanel #ex-statement-title { text-style: bold; }
     """
@@ -102,12 +105,12 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         yield Static(id="ex-head")
         yield Static(id="ex-file")
         with Horizontal(id="ex-buttons"):
-            yield Button("ファイルを作る e", id="ex-edit", variant="primary")
-            yield Button("確かめる c", id="ex-check")
-            yield Button("ヒント h", id="ex-hint")
-            yield Button("解答例 a", id="ex-solution")
-            yield Button("自分の実装 m", id="ex-mine")
-        yield Static(id="ex-result")
+            yield Button("e 編集", id="ex-edit", variant="primary")
+            yield Button("c 確かめる", id="ex-check")
+            yield Button("h ヒント", id="ex-hint")
+            yield Button("a 解答例", id="ex-solution")
+            yield Button("m 自分の実装", id="ex-mine")
+        yield Vertical(id="ex-result")
         yield Static(id="ex-hint")
         yield Static(id="ex-solution")
         yield Static("問題", id="ex-statement-title")
@@ -168,11 +171,10 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         if not path.exists():
             file_line.append("（まだありません。e で作ります）")
         self.query_one("#ex-file", Static).update(file_line)
-        self.query_one("#ex-edit", Button).label = "エディタ e" if path.exists() else "ファイルを作る e"
         mine = self.query_one("#ex-mine", Button)
         mine.display = bool(ex.drives)
         mine.disabled = not passed
-        mine.label = "自分の実装: ON m" if ep and ep.mine and passed else "自分の実装 m"
+        mine.label = "m 自分の実装: ON" if ep and ep.mine and passed else "m 自分の実装"
         mine.variant = "success" if ep and ep.mine and passed else "default"
         self._draw_result(ex, path)
         self._draw_texts(ex, passed)
@@ -184,19 +186,28 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
                 pass
 
     def _draw_result(self, ex: Exercise, path: Path) -> None:
-        result = self.query_one("#ex-result", Static)
+        """The verdict and one line per case; a case's message wraps under its own indent (one Static each)."""
         report = self.reports.get(ex.id)
         if self._checking == ex.id:
-            result.update(Text("確かめています…", style="italic"))
-            return
-        if report is None:
+            lines = [Static(Text("確かめています…", style="italic"))]
+        elif report is None:
             text = Text("ファイルを保存するたびに、自動で確かめます（c でいつでも）。" if path.exists()
                         else "e でファイルを作り、好きなエディタで関数を書いて保存してください。", style="dim")
             if ex.drives:
                 text.append(f"\n合格すると、{ex.drives}を自分の実装で動かせます（m）。", style="dim")
-            result.update(text)
-            return
-        result.update(format_report(report, ex))
+            lines = [Static(text)]
+        else:
+            lines = [Static(Text(line.strip() if kind in INDENTED else line, style=STYLES[kind]),
+                            classes=INDENTED.get(kind, ""))
+                     for kind, line in checking.report_lines(report, ex.tolerance)]
+        box = self.query_one("#ex-result", Vertical)
+        with self.app.batch_update():
+            box.remove_children()
+            box.mount_all(lines)
+
+    def result_text(self) -> str:
+        """The verdict and the cases as plain text (what the result box shows)."""
+        return "\n".join(str(w.render()) for w in self.query_one("#ex-result", Vertical).query(Static))
 
     def _draw_texts(self, ex: Exercise, passed: bool) -> None:
         try:
@@ -353,11 +364,7 @@ def _new_progress():
     return ExerciseProgress()
 
 
-#: How each kind of report line is drawn (see checking.report_lines).
+#: How each kind of report line is drawn (see checking.report_lines), and which are indented.
 STYLES = {"passed": "bold green", "failed": "bold red", "error": "red", "ok": "green", "ng": "red", "skip": "dim",
           "why": "yellow", "note": "dim", "printed": "dim"}
-
-
-def format_report(report: Report, ex: Exercise) -> Text:
-    """The verdict, then one line per case (✓ / ✗ with what differs), then what the code printed."""
-    return Text("\n").join(Text(line, style=STYLES[kind]) for kind, line in checking.report_lines(report, ex.tolerance))
+INDENTED = {"ok": "case", "ng": "case", "skip": "case", "why": "why", "printed": "case"}
