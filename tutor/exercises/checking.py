@@ -85,6 +85,9 @@ def check(exercise: Exercise, file: Path, limits: Limits = Limits()) -> Report:
             if error is not None:
                 message = ("まだ書かれていません（NotImplementedError）。" if error.type == NOT_WRITTEN
                            else f"例外が起きました: {error.describe()}")
+                hint = case.on_error(error) if case.on_error is not None and error.type != NOT_WRITTEN else None
+                if hint:
+                    message += f"\n  → {hint}"
                 report.cases.append(CaseOutcome(case.name, False, message))
                 continue
             try:

@@ -136,7 +136,7 @@ def _arrays(expected: np.ndarray, got: Any, atol: float, rtol: float, what: str,
         i = tuple(int(x) for x in np.argwhere(~finite)[0])
         return f"{_n(what)}の {list(i)} が {fmt(g[i])} になりました（期待 {fmt(e[i])}）。0 で割ったり、exp があふれたりしていませんか。"
     with np.errstate(invalid="ignore"):
-        wrong = ~(np.isclose(g, e, atol=atol, rtol=rtol) | ((g == e) & ~np.isfinite(e)))
+        wrong = ~(np.isclose(g, e, atol=atol, rtol=rtol, equal_nan=True) | ((g == e) & ~np.isfinite(e)))
     if not wrong.any():
         return None
     idx = np.argwhere(wrong)

@@ -8,7 +8,8 @@ from functools import cache
 from .spec import Exercise
 
 #: Modules in tutor/exercises/defs, in the order the lessons teach them.
-MODULES = ("onehot",)
+MODULES = ("onehot", "cosine", "bigram_prob", "attention_scores", "positional_encoding", "scaled_dot_product",
+           "causal_mask")
 
 
 @cache

@@ -112,6 +112,7 @@ class Sandbox:
         self._buffer = b""
         self.functions: tuple[str, ...] = ()
         self.load_stdout = ""
+        self.generation = 0  # how many children have been started: stored values live in one child only
         self._lock = threading.Lock()  # one batch at a time: the app's worker threads may share a sandbox
 
     # -- life --------------------------------------------------------------------------------
@@ -122,6 +123,7 @@ class Sandbox:
         args = [sys.executable, "-I", "-B", "-c", bootstrap, str(self.limits.memory_mb), str(self.limits.cpu_seconds),
                 str(self.file.resolve())]
         cwd = self.file.resolve().parent if self.file.parent.is_dir() else None
+        self.generation += 1
         self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                       cwd=cwd, env=_child_env(), start_new_session=True, close_fds=True)
         self._buffer = b""
@@ -164,14 +166,22 @@ class Sandbox:
         self.close()
 
     # -- calls -------------------------------------------------------------------------------
-    def call(self, calls: list[Call], seconds: float | None = None) -> tuple[list[Result], str]:
-        """Run ``calls`` in the child -> (one :class:`Result` per call, what the learner printed)."""
+    def call(self, calls: list[Call], seconds: float | None = None, store: dict[str, Any] | None = None
+             ) -> tuple[list[Result], str]:
+        """Run ``calls`` in the child -> (one :class:`Result` per call, what the learner printed).
+
+        ``store``: values the child keeps under a name, for this and later calls to name by
+        :class:`wire.Ref` (a fresh child forgets them: see :attr:`generation`).
+        """
         with self._lock:
             if not self.alive:
                 self.start()
             assert self._proc is not None and self._proc.stdin is not None
-            request = wire.dumps({"calls": [{"function": c.function, "args": wire.encode(tuple(c.args)),
-                                             "kwargs": wire.encode(dict(c.kwargs))} for c in calls]})
+            message: dict[str, Any] = {"calls": [{"function": c.function, "args": wire.encode(tuple(c.args)),
+                                                  "kwargs": wire.encode(dict(c.kwargs))} for c in calls]}
+            if store:
+                message["store"] = {k: wire.encode(v) for k, v in store.items()}
+            request = wire.dumps(message)
             try:
                 self._proc.stdin.write(request.encode("utf-8") + b"\n")
                 self._proc.stdin.flush()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import compare
-from .sandbox import Call
+from .sandbox import Call, LearnerError
 
 #: ``check(values) -> None`` when right, else a message for the learner; ``values`` holds one value per call.
 Check = Callable[[list[Any]], "str | None"]
@@ -27,11 +27,14 @@ class Case:
     name: str  # Japanese, says what is tried: "3 語 (重複あり)"
     calls: tuple[Call, ...]
     check: Check
+    #: When the learner's code raised here: a hint naming the likely slip (given the exception), or None.
+    on_error: "Callable[[LearnerError], str | None] | None" = None
 
 
 def expect(name: str, function: str, args: Sequence, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-5,
            mistakes: Sequence[tuple[Any, str]] = (), exact_dtype: bool = False, kwargs: dict | None = None,
-           also: Callable[[Any], str | None] | None = None, names: tuple[str, ...] = ()) -> Case:
+           also: Callable[[Any], str | None] | None = None, names: tuple[str, ...] = (),
+           on_error: Callable[[LearnerError], str | None] | None = None) -> Case:
     """The usual case: one call whose value must equal ``expected`` (numbers within the tolerance).
 
     ``mistakes`` are (what a known slip returns, a hint naming it): when the learner's value
@@ -46,7 +49,7 @@ def expect(name: str, function: str, args: Sequence, expected: Any, *, atol: flo
             return also(got)
         return compare.with_mistakes(problem, got, mistakes, atol, rtol)
 
-    return Case(name, (Call(function, tuple(args), dict(kwargs or {})),), check)
+    return Case(name, (Call(function, tuple(args), dict(kwargs or {})),), check, on_error)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,13 @@ class Rng:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A value the child already holds (sent once with ``store``): big weights are not resent on every call."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Opaque:
     """A value that could not cross: its type name and a shortened repr."""
 
@@ -59,6 +66,8 @@ def encode(value: Any) -> Any:
         return {"$dict": {k: encode(v) for k, v in value.items()}}
     if isinstance(value, Rng):
         return {"$rng": value.seed}
+    if isinstance(value, Ref):
+        return {"$ref": value.name}
     return _opaque(value)
 
 
@@ -70,10 +79,11 @@ def _opaque(value: Any) -> dict:
     return {"$opaque": type(value).__name__, "repr": text[:200]}
 
 
-def decode(data: Any, make_rng: bool = False) -> Any:
-    """The value :func:`encode` wrote. ``make_rng``: turn an :class:`Rng` into a real generator (the worker does)."""
+def decode(data: Any, make_rng: bool = False, stored: dict | None = None) -> Any:
+    """The value :func:`encode` wrote. The worker passes ``make_rng`` (an :class:`Rng` becomes a real
+    generator) and ``stored`` (a :class:`Ref` becomes the value it names)."""
     if isinstance(data, list):
-        return [decode(v, make_rng) for v in data]
+        return [decode(v, make_rng, stored) for v in data]
     if not isinstance(data, dict):
         return data
     if "$nd" in data:
@@ -91,11 +101,17 @@ def decode(data: Any, make_rng: bool = False) -> Any:
     if "$float" in data:
         return float(data["$float"])
     if "$tuple" in data:
-        return tuple(decode(v, make_rng) for v in data["$tuple"])
+        return tuple(decode(v, make_rng, stored) for v in data["$tuple"])
     if "$dict" in data:
-        return {k: decode(v, make_rng) for k, v in data["$dict"].items()}
+        return {k: decode(v, make_rng, stored) for k, v in data["$dict"].items()}
     if "$rng" in data:
         return np.random.default_rng(data["$rng"]) if make_rng else Rng(data["$rng"])
+    if "$ref" in data:
+        if stored is None:
+            return Ref(data["$ref"])
+        if data["$ref"] not in stored:
+            raise ValueError(f"nothing stored as {data['$ref']!r}")
+        return stored[data["$ref"]]
     if "$opaque" in data:
         return Opaque(data["$opaque"], data["repr"])
     raise ValueError(f"unknown tag in {sorted(data)}")

@@ -13,6 +13,7 @@ Before the learner's code runs it
 
 Protocol: one JSON line per message. First ``{"ready": true}`` or
 ``{"load_error": {...}}``; then for each request line ``{"calls": [...]}``
+(with ``"store": {name: value}`` for values later calls name by ``Ref``)
 one answer ``{"results": [...], "stdout": "..."}``, where each result is
 ``{"value": ...}`` or ``{"error": {...}}``.
 """
@@ -138,8 +139,11 @@ def main() -> None:
         return
     send({"ready": True, "functions": sorted(k for k, v in module.items() if callable(v) and not k.startswith("_")),
           "stdout": printed()})
+    stored: dict = {}  # values sent once (a model's weights) and named by Ref in later calls
     for line in requests:
         request = wire.loads(line)
+        for name, value in request.get("store", {}).items():
+            stored[name] = wire.decode(value)
         results = []
         for call in request["calls"]:
             fn = module.get(call["function"])
@@ -148,8 +152,8 @@ def main() -> None:
                                           "where": []}})
                 continue
             try:
-                args = wire.decode(call["args"], make_rng=True)
-                kwargs = wire.decode(call["kwargs"], make_rng=True)
+                args = wire.decode(call["args"], make_rng=True, stored=stored)
+                kwargs = wire.decode(call["kwargs"], make_rng=True, stored=stored)
                 results.append({"value": wire.encode(fn(*args, **kwargs))})
             except BaseException as exc:  # noqa: BLE001 - every failure of the learner's code is a result
                 results.append({"error": _error(exc, path)})

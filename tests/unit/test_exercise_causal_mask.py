@@ -1,0 +1,66 @@
+"""causal-mask (L6): the model solution passes, the starter does not, and common slips are named."""
+
+import pytest
+
+from tests.exercise_helpers import check_source, messages, solution, starter
+from tutor.exercises.defs.causal_mask import EXERCISE
+
+
+def test_model_solution_passes(tmp_path):
+    report = check_source(EXERCISE, solution(EXERCISE), tmp_path)
+    assert report.passed, report.failures
+    assert len(report.cases) >= 5
+
+
+def test_a_comparison_of_positions_passes(tmp_path):
+    source = """
+        import numpy as np
+        def causal_mask(n):
+            t = np.arange(n)
+            return t[None, :] <= t[:, None]
+        """
+    report = check_source(EXERCISE, source, tmp_path)
+    assert report.passed, report.failures
+
+
+def test_starter_is_not_done_yet(tmp_path):
+    report = check_source(EXERCISE, starter(EXERCISE), tmp_path)
+    assert not report.passed
+    assert "NotImplementedError" in messages(report)
+
+
+WRONG = {
+    "upper triangle": ("""
+        import numpy as np
+        def causal_mask(n):
+            return np.triu(np.ones((n, n), dtype=bool))
+        """, "上三角"),
+    "strictly below the diagonal": ("""
+        import numpy as np
+        def causal_mask(n):
+            return np.tril(np.ones((n, n), dtype=bool), k=-1)
+        """, "対角線が False"),
+    "0/1 integers": ("""
+        import numpy as np
+        def causal_mask(n):
+            return np.tril(np.ones((n, n), dtype=int))
+        """, "dtype=bool"),
+    "float from np.tri": ("""
+        import numpy as np
+        def causal_mask(n):
+            return np.tri(n)
+        """, "bool の配列のはず"),
+    "inverted": ("""
+        import numpy as np
+        def causal_mask(n):
+            return ~np.tril(np.ones((n, n), dtype=bool))
+        """, "True と False が逆"),
+}
+
+
+@pytest.mark.parametrize("name", WRONG)
+def test_common_slips_fail_with_a_pointed_message(tmp_path, name):
+    source, expected_words = WRONG[name]
+    report = check_source(EXERCISE, source, tmp_path)
+    assert not report.passed
+    assert expected_words in messages(report)
