@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from textual import on
 from textual.app import App, ComposeResult, ScreenStackError
@@ -21,6 +22,7 @@ from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette, app_commands
 from .dialogs.sentence import SentenceScreen
 from .exercises import registry as exercise_registry
+from .exercises.mine import LearnerCode
 from .exercises.workspace import workspace_dir
 from .keys import APP_BINDINGS
 from .settings import THEMES, Paths, default_paths
@@ -78,6 +80,8 @@ class TutorApp(DeviceControl, App[int]):
         self._device_check_delay = device_check_delay
         self.theme = THEMES.get(self.settings.theme, THEMES["dark"])
         self._shown_lesson: str | None = None  # the lesson whose prose, demo and quiz are mounted
+        self._learner_codes: dict[str, LearnerCode] = {}  # exercise id -> the learner's loaded file
+        self._learner_lock = threading.Lock()  # demos ask from their worker threads
         self._started = False  # on_mount has run
 
     # -- layout ---------------------------------------------------------------------------
@@ -325,6 +329,29 @@ class TutorApp(DeviceControl, App[int]):
             self._show_state(lesson)
         if message.passed_now:
             self.notify(f"演習 {message.exercise_id} に合格しました。", title="合格", timeout=6)
+        exercise = exercise_registry.get(message.exercise_id)
+        if exercise is not None and exercise.drives:  # 「自分の実装で動かす」 may have changed: the demo runs again
+            for demo in self.query(LessonDemo):
+                if demo.lesson.id == message.lesson_id:
+                    demo.rerun()
+
+    def learner_code(self, exercise_id: str) -> LearnerCode | None:
+        """The learner's passed implementation of ``exercise_id`` while 「自分の実装で動かす」 is on, else None.
+
+        Called by demo pages from their worker threads; the file is loaded in a sandbox on first use."""
+        exercise = exercise_registry.get(exercise_id)
+        lesson = self.progress.lessons.get(exercise.lesson) if exercise else None
+        ep = lesson.exercises.get(exercise_id) if lesson else None
+        with self._learner_lock:
+            if exercise is None or not (ep and ep.passed and ep.mine):
+                code = self._learner_codes.pop(exercise_id, None)
+                if code is not None:
+                    code.close()
+                return None
+            if exercise_id not in self._learner_codes:
+                path = workspace_dir(self.paths.data_dir) / exercise.file_name
+                self._learner_codes[exercise_id] = LearnerCode(exercise, path)
+            return self._learner_codes[exercise_id]
 
     # -- your sentence ------------------------------------------------------------------------
     def action_set_sentence(self) -> None:

@@ -112,3 +112,51 @@ async def test_a_lesson_without_exercises_says_so_and_c_does_nothing(make_app) -
         await pilot.press("n")  # the app's keys still work from the panel
         await pilot.pause(0.3)
         assert app.progress.lesson == "L1"
+
+
+def _passed_with_mine(paths, lesson: str, exercise_id: str, source) -> None:
+    """A learner who passed ``exercise_id`` and turned 「自分の実装で動かす」 on, with ``source`` saved."""
+    from tutor.curriculum.progress import Progress, ProgressStore
+    from tutor.exercises import registry
+
+    exercise = registry.get(exercise_id)
+    folder = paths.data_dir / "exercises"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / exercise.file_name).write_text(source, encoding="utf-8")
+    progress = Progress(lesson=lesson, tab="demo")
+    ep = progress.exercise(lesson, exercise_id)
+    ep.passed = ep.mine = True
+    ProgressStore(paths.progress_file, paths.settings_file).save_progress(progress)
+
+
+def _solution_of(exercise_id: str) -> str:
+    from tests.exercise_helpers import solution
+    from tutor.exercises import registry
+
+    return solution(registry.get(exercise_id))
+
+
+async def test_l4_grid_runs_on_the_learners_score_and_falls_back_when_it_breaks(make_app, paths) -> None:
+    from tests.pilot_helpers import settle
+    from tutor.widgets.attention_grid import AttentionGrid
+
+    _passed_with_mine(paths, "L4", "attention-scores", _solution_of("attention-scores"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 0.5)
+        page = app.query_one("AttentionPage")
+        page.query_one("#att-speed").value = 0.0
+        await settle(pilot, 0.5)
+        line = str(page.query_one("#att-mine", Static).render())
+        assert "あなたの score() で計算した表です" in line and "訳は同じ" in line
+        assert page.query_one(AttentionGrid).targets  # the grid filled
+
+        # the learner breaks their file: the grid still fills, on the project's scores, and says why
+        folder = paths.data_dir / "exercises"
+        (folder / "attention_scores.py").write_text("def score(kind, s, H, W=None, v=None):\n    return 1 / 0\n",
+                                                    encoding="utf-8")
+        page.sentence_changed(app.progress.sentence)
+        await settle(pilot, 0.5)
+        line = str(page.query_one("#att-mine", Static).render())
+        assert "プロジェクトの実装で表示しています" in line and "ZeroDivisionError" in line
+        assert page.query_one(AttentionGrid).targets

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .text import analyze
 
 #: Candidates shown per blank.
@@ -150,6 +152,44 @@ def draw_masks(lm, tokens: Sequence[str], seed: int, draws: int = 1) -> tuple[Ma
                     [lm.vocab.tokens[i] for i in m.inputs[-1].tolist()])
     counts = MaskCounts(draws, int((ids >= len(BERT_SPECIALS)).sum()),
                         *(int((m.fate == f).sum()) for f in (MASKED, RANDOM, UNCHANGED)))
+    return last, counts
+
+
+#: ``own(ids (N,), seed, vocab_size, mask_id, special_ids) -> (inputs (N,), labels (N,))``: a masking
+#: function written as 演習 mlm-mask asks (labels -100 where a position was not chosen).
+OwnMasking = Callable[[np.ndarray, int, int, int, list], tuple]
+
+
+class OwnMaskingError(ValueError):
+    """The stand-in masking function returned something the lesson cannot draw."""
+
+
+def draw_masks_with(own: OwnMasking, lm, tokens: Sequence[str], seed: int, draws: int = 1) -> tuple[MaskDraw, MaskCounts]:
+    """:func:`draw_masks` with ``own`` doing the masking: the ``draws`` copies of the sentence go to it as
+    one long sequence (every position is drawn on its own), and each position's fate is read back."""
+    from .bert import BERT_SPECIALS, MASK_ID, encode
+
+    row = np.array(encode(lm.vocab, list(tokens), lm.model.cfg.max_positions), dtype=np.int64)
+    ids = np.tile(row, draws)
+    out = own(ids, seed, len(lm.vocab), MASK_ID, list(range(len(BERT_SPECIALS))))
+    try:
+        inputs, labels = (np.asarray(x) for x in out)
+    except (TypeError, ValueError):
+        raise OwnMaskingError(f"(inputs, labels) の組を返していません（{type(out).__name__}）") from None
+    for name, value in (("inputs", inputs), ("labels", labels)):
+        if value.shape != ids.shape or value.dtype.kind not in "iu":
+            raise OwnMaskingError(f"{name} は形 {ids.shape} の整数の配列のはずですが、{value.shape} {value.dtype} でした")
+    if ((inputs < 0) | (inputs >= len(lm.vocab))).any():
+        raise OwnMaskingError("inputs に語彙の外の番号があります")
+    chosen = labels != -100
+    fates = np.full(ids.shape, KEPT_OUT)
+    fates[chosen & (inputs == MASK_ID)] = MASKED
+    fates[chosen & (inputs != MASK_ID) & (inputs == ids)] = UNCHANGED
+    fates[chosen & (inputs != MASK_ID) & (inputs != ids)] = RANDOM
+    n = len(row)
+    last = MaskDraw(["[CLS]", *tokens[: n - 2], "[SEP]"], fates[-n:].tolist(), [lm.vocab.tokens[i] for i in inputs[-n:]])
+    counts = MaskCounts(draws, int((ids >= len(BERT_SPECIALS)).sum()),
+                        *(int((fates == f).sum()) for f in (MASKED, RANDOM, UNCHANGED)))
     return last, counts
 
 

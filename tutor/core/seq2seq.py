@@ -22,8 +22,12 @@ keeps each model small enough to bundle several.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -81,6 +85,28 @@ class Encoder(nn.Module):
         return states, first
 
 
+#: ``own(kind, queries (B, H), keys (B, S, H), W, v) -> scores (B, S)``, numpy in and out: a stand-in
+#: for :meth:`Attention.scores` in this thread only, while :func:`own_scores` is active (lesson L4 runs
+#: the real translator on the learner's own score function). W and v are as the lesson writes them
+#: (see :meth:`Attention.lesson_weights`).
+OwnScores = Callable[[str, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"], np.ndarray]
+_OWN_SCORES: ContextVar[OwnScores | None] = ContextVar("own_scores", default=None)
+
+
+class OwnScoresError(ValueError):
+    """The stand-in score function returned something that is not (B, S) finite numbers."""
+
+
+@contextmanager
+def own_scores(own: OwnScores) -> Iterator[None]:
+    """Within this block (and this thread), every attention layer scores with ``own``."""
+    token = _OWN_SCORES.set(own)
+    try:
+        yield
+    finally:
+        _OWN_SCORES.reset(token)
+
+
 class Attention(nn.Module):
     def __init__(self, score: str, hidden: int) -> None:
         super().__init__()
@@ -92,13 +118,39 @@ class Attention(nn.Module):
             self.Wk = nn.Linear(hidden, hidden, bias=False)
             self.v = nn.Linear(hidden, 1, bias=False)
 
+    def lesson_weights(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(W, v) in the lesson's notation: general s^T W h (W (H, H)); concat / additive v^T tanh(W [s; h])
+        with W = [Wq Wk] (H, 2H) and v (H,). dot has neither."""
+        if self.score == "general":
+            return self.W.weight.detach().cpu().double().numpy(), None
+        if self.score in ("concat", "additive"):
+            W = torch.cat([self.Wq.weight, self.Wk.weight], dim=1)
+            return W.detach().cpu().double().numpy(), self.v.weight[0].detach().cpu().double().numpy()
+        return None, None
+
     def scores(self, query: Tensor, keys: Tensor) -> Tensor:
         """query (B, H), keys (B, S, H) -> raw scores (B, S)."""
+        own = _OWN_SCORES.get()
+        if own is not None:
+            return self._own_scores(own, query, keys)
         if self.score == "dot":
             return torch.bmm(keys, query.unsqueeze(2)).squeeze(2)
         if self.score == "general":
             return torch.bmm(self.W(keys), query.unsqueeze(2)).squeeze(2)
         return self.v(torch.tanh(self.Wq(query).unsqueeze(1) + self.Wk(keys))).squeeze(2)
+
+    def _own_scores(self, own: OwnScores, query: Tensor, keys: Tensor) -> Tensor:
+        W, v = self.lesson_weights()
+        out = own(self.score, query.detach().cpu().double().numpy(), keys.detach().cpu().double().numpy(), W, v)
+        try:
+            scores = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            raise OwnScoresError(f"スコアを数の配列にできません（{type(out).__name__}）") from None
+        if scores.shape != tuple(keys.shape[:2]):
+            raise OwnScoresError(f"スコアの形が {scores.shape} です（期待 {tuple(keys.shape[:2])}）")
+        if not np.isfinite(scores).all():
+            raise OwnScoresError("スコアに nan か inf があります")
+        return torch.as_tensor(scores, dtype=query.dtype, device=query.device)
 
     def forward(self, query: Tensor, keys: Tensor, mask: Tensor, hard: bool = False) -> tuple[Tensor, Tensor]:
         """-> context (B, H), weights (B, S): a distribution over the real (unpadded) positions."""

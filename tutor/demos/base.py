@@ -177,6 +177,12 @@ class Page(Focusable, Widget):
     def sentence(self) -> str:
         return self.demo.sentence
 
+    def learner(self, exercise_id: str):
+        """The learner's own implementation for this step (tutor.exercises.mine.LearnerCode), when they
+        passed that 演習 and turned 「自分の実装で動かす」 on; else None. Safe to call from ``compute``."""
+        get = getattr(self.app, "learner_code", None)
+        return get(exercise_id) if get is not None else None
+
     def on_mount(self) -> None:
         if not gone(self):
             self.sentence_changed(self.demo.sentence)

@@ -47,6 +47,56 @@ class Decoded:
     """The result once every row is drawn."""
 
     notices: tuple[str, ...]
+    mine: Text | None = None  # how the learner's score() did beside the project's, when it ran the grid
+
+
+def learner_scores(code, variant: str):
+    """The learner's ``score(kind, s, H, W, v)`` (演習 attention-scores) as the translator's score function:
+    one call per beam row, the model's W and v sent to their process once."""
+    import numpy as np
+
+    from ...exercises.sandbox import Call
+    from ...exercises.wire import Ref
+
+    def own(kind, queries, keys, W, v):
+        store, named = {}, {}
+        for name, value in (("W", W), ("v", v)):
+            if value is not None:
+                store[f"{name}-{variant}"] = value
+                named[name] = Ref(f"{name}-{variant}")
+        values = code.call_many([Call("score", (kind, q, k), named) for q, k in zip(queries, keys)], store)
+        try:
+            return np.stack([np.asarray(x, dtype=float) for x in values])
+        except (TypeError, ValueError):
+            return values  # the translator names the problem (OwnScoresError)
+
+    return own
+
+
+def _decode(model, ids, beam: int, norm: bool, hard: bool):
+    """-> (the rows of the translation, the beam search's replay or None when greedy)."""
+    from ...core.seq2seq_steps import beam_replay, greedy_rows
+
+    if beam > 1:
+        replay = beam_replay(model, ids, beam, norm, hard)
+        return replay.rows, replay
+    return greedy_rows(model, ids, hard), None
+
+
+def compare_rows(mine, ours) -> Text:
+    """One line: whether the learner's scores gave the same translation and how far the weights are apart."""
+    import numpy as np
+
+    same = [r.word for r in mine] == [r.word for r in ours]
+    diffs = [float(np.abs(np.asarray(a.weights) - np.asarray(b.weights)).max())
+             for a, b in zip(mine, ours) if a.weights is not None and b.weights is not None and len(a.weights) == len(b.weights)]
+    text = Text("あなたの score() で計算した表です。", style="bold green")
+    text.append("プロジェクトの実装と比べると: ")
+    text.append("訳は同じ" if same else "訳が違います（プロジェクト: " + " ".join(r.word for r in ours) + "）",
+                style="green" if same else "bold yellow")
+    if diffs:
+        text.append(f"、重みの差は最大 {max(diffs):.1e}。")
+    return text
 
 
 class AttentionPage(Page):
@@ -62,7 +112,9 @@ class AttentionPage(Page):
     AttentionPage #att-knobs Label { width: 1fr; text-align: right; padding-right: 1; }
     AttentionPage #att-knobs Select { width: 1fr; }
     AttentionPage #att-norm { height: 1; border: none; padding: 0; }
-    AttentionPage #att-output, AttentionPage #att-cell, AttentionPage #att-candidates { height: auto; padding: 0 1; }
+    AttentionPage #att-output, AttentionPage #att-cell, AttentionPage #att-candidates, AttentionPage #att-mine {
+        height: auto; padding: 0 1;
+    }
     AttentionPage #att-grid-scroll { height: auto; overflow-x: auto; overflow-y: hidden; }
     AttentionPage #att-cell { color: $text-muted; }
     """
@@ -99,6 +151,7 @@ class AttentionPage(Page):
         yield Static(id="att-message", classes="message")
         with VerticalScroll():
             yield Static(id="att-output")
+            yield Static(id="att-mine")
             with ScrollableContainer(id="att-grid-scroll"):
                 yield AttentionGrid(id="att-grid")
             yield Static(id="att-cell")
@@ -150,13 +203,14 @@ class AttentionPage(Page):
         self.query_one("#att-output", Static).update(Text("翻訳中…", style="dim"))
         for box in ("#att-candidates", "#att-cell"):
             self.query_one(box, Static).update("")
+        self.query_one("#att-mine", Static).display = False
         text = self.query_one("#att-input", Input).value
         self.request(text, variant, hard, beam, norm, float(self.query_one("#att-speed", Select).value))
 
     # -- the worker ---------------------------------------------------------------------------
     def compute(self, text: str, variant: str, hard: bool, beam: int, norm: bool, delay: float) -> Decoded | None:
         from ...core import checkpoint
-        from ...core.seq2seq_steps import beam_replay, encode, greedy_rows
+        from ...core.seq2seq_steps import encode
         from ...core.text import analyze
         from ..models import load_translator
 
@@ -170,24 +224,43 @@ class AttentionPage(Page):
         self.report(Started(source, analysis.notices, ids))
         if not source:
             raise PageError("\n".join([*analysis.notices, EMPTY]))
-        if beam > 1:
-            # The search takes a moment; its steps are recorded, then replayed at the learner's speed.
-            replay = beam_replay(model, ids, beam, norm, hard)
-            for step in replay.steps:
-                if self.cancelled():
-                    return None
-                self.report(step)
-                self._wait(delay)
-            self.report(replay)
-            rows = replay.rows
+        code = self.learner("attention-scores")
+        if code is not None:  # 「自分の実装で動かす」: the learner's score() fills the grid
+            mine, rows, replay = self._with_learner(code, model, variant, ids, beam, norm, hard)
         else:
-            rows = greedy_rows(model, ids, hard)
+            # A beam search takes a moment; its steps are recorded, then replayed at the learner's speed.
+            mine, rows, replay = None, *_decode(model, ids, beam, norm, hard)
+        for step in replay.steps if replay is not None else ():
+            if self.cancelled():
+                return None
+            self.report(step)
+            self._wait(delay)
+        if replay is not None:
+            self.report(replay)
         for row in rows:
             if self.cancelled():
                 return None
             self.report(row)
             self._wait(delay)
-        return Decoded(analysis.notices)
+        return Decoded(analysis.notices, mine)
+
+    @staticmethod
+    def _with_learner(code, model, variant, ids, beam, norm, hard):
+        """The decode on the learner's score(), and a line comparing it with the project's; on any trouble
+        the project's decode and a line saying why. -> (line, rows, beam replay or None)."""
+        from ...core.seq2seq import OwnScoresError, own_scores
+        from ...exercises.mine import Broken
+
+        try:
+            with own_scores(learner_scores(code, variant)):
+                rows, replay = _decode(model, ids, beam, norm, hard)
+        except (Broken, OwnScoresError) as exc:
+            rows, replay = _decode(model, ids, beam, norm, hard)
+            line = Text("あなたの score() が使えなかったので、プロジェクトの実装で表示しています: ", style="bold yellow")
+            line.append(str(exc))
+            return line, rows, replay
+        ours, _ = _decode(model, ids, beam, norm, hard)
+        return compare_rows(rows, ours), rows, replay
 
     @staticmethod
     def _wait(delay: float) -> None:
@@ -224,6 +297,9 @@ class AttentionPage(Page):
     def draw(self, result: Decoded | None) -> None:
         if result is not None:  # the notices again: clearing the last error also cleared them
             self.query_one("#att-message", Static).update(Text("\n".join(result.notices)))
+            mine = self.query_one("#att-mine", Static)
+            mine.display = result.mine is not None
+            mine.update(result.mine or "")
 
     @on(AttentionGrid.Selected)
     def _cell(self, event: AttentionGrid.Selected) -> None:

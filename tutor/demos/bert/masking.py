@@ -68,6 +68,7 @@ class MaskingPage(Page):
                 "10% をそのままにします。短い文では、1 語も選ばれない回もあります。"),
                 classes="hint",
             )
+            yield Static(id="mk-mine", classes="body")
             yield WidthText(id="mk-draw-view", classes="body")
             yield Static(id="mk-counts", classes="body")
 
@@ -95,15 +96,38 @@ class MaskingPage(Page):
         self.seed += 1  # a fresh draw each press, the same sequence each session
         self.request(self.sentence, self.seed, draws)
 
-    def compute(self, sentence: str, seed: int, draws: int) -> tuple[MaskDraw, MaskCounts]:
+    def compute(self, sentence: str, seed: int, draws: int) -> tuple[MaskDraw, MaskCounts, Text | None]:
         lm = masked_lm(self.models_dir, self.device)
         tokens = tokens_of(sentence)
         if not tokens:
             raise PageError(EMPTY)
-        return draw_masks(lm, tokens, seed, draws)
+        ours = draw_masks(lm, tokens, seed, draws)
+        code = self.learner("mlm-mask")
+        if code is None:
+            return (*ours, None)
+        from ...core.bert_explain import OwnMaskingError, draw_masks_with
+        from ...exercises.mine import Broken
+        from ...exercises.wire import Rng
 
-    def draw(self, result: tuple[MaskDraw, MaskCounts]) -> None:
-        last, counts = result
+        def own(ids, seed, vocab_size, mask_id, special_ids):
+            return code.call("mask_tokens", ids, Rng(seed), vocab_size, mask_id, special_ids)
+
+        try:
+            last, counts = draw_masks_with(own, lm, tokens, seed, draws)
+        except (Broken, OwnMaskingError) as exc:
+            line = Text("あなたの mask_tokens() が使えなかったので、プロジェクトの関数で引いています: ", style="bold yellow")
+            line.append(str(exc))
+            return (*ours, line)
+        line = Text("あなたの mask_tokens() で引いています。", style="bold green")
+        line.append(f"同じ回数をプロジェクトの関数で引くと: " + "、".join(
+            f"{SHARES[what].split(' / ')[0]} {share:.1%}" for what, _, _, share, _ in ours[1].shares()))
+        return last, counts, line
+
+    def draw(self, result: tuple[MaskDraw, MaskCounts, Text | None]) -> None:
+        last, counts, mine = result
+        box = self.query_one("#mk-mine", Static)
+        box.display = mine is not None
+        box.update(mine or "")
         self.counts = self.counts + counts
         self.query_one("#mk-draw-view", WidthText).show(lambda width: draw_view(last, width))
         self.query_one("#mk-counts", Static).update(counts_table(self.counts))

@@ -201,4 +201,5 @@ EXERCISE = Exercise(
     functions=("score", "attend"),
     tolerance="各要素 1e-6 + 1e-5×|期待値| まで",
     make_cases=_cases,
+    drives="実験タブの翻訳とアテンションの表",
 )
