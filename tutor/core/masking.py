@@ -20,6 +20,8 @@ from torch import Tensor
 from .bert import BERT_SPECIALS, MASK_ID
 
 IGNORE = -100  # cross_entropy's ignore_index: not chosen, no loss
+RATE = 0.15  # the share of real tokens chosen
+SPLIT = (0.8, 0.1, 0.1)  # what becomes of a chosen one: [MASK], a random word, unchanged
 # The fate of a position.
 KEPT_OUT, MASKED, RANDOM, UNCHANGED = 0, 1, 2, 3
 
@@ -35,8 +37,8 @@ def mask_tokens(
     ids: Tensor,
     vocab_size: int,
     generator: torch.Generator,
-    rate: float = 0.15,
-    split: tuple[float, float, float] = (0.8, 0.1, 0.1),
+    rate: float = RATE,
+    split: tuple[float, float, float] = SPLIT,
 ) -> Masked:
     """Mask a batch (B, T) of ids on the CPU. Specials ([CLS], [SEP], padding…) are never chosen.
 

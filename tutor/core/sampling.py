@@ -10,6 +10,9 @@ the distribution after every one so the lesson can draw what each removed:
    reaches p (always at least one token).
 4. renormalize what is left to sum to 1, and draw from it.
 
+Ties: tokens of equal probability are ranked by token id, the smaller first
+(a stable sort), so which one a cut keeps never depends on the sort.
+
 Drawing uses its own ``torch.Generator`` on the CPU, so a seed gives the same
 text on any device. Beam search (with or without length normalization) is
 here too; width 1 is greedy.
@@ -54,6 +57,11 @@ class Filtered:
     removed_by_top_p: int = 0
 
 
+def descending(x: Tensor) -> Tensor:
+    """The indices of ``x`` from the largest value down; equal values keep token order (the smaller id first)."""
+    return torch.sort(x, descending=True, stable=True).indices
+
+
 def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> Filtered:
     """Apply temperature, top-k and top-p to one step's logits (V,)."""
     logits = logits.detach().float().cpu()
@@ -67,14 +75,13 @@ def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = 
         tempered = torch.softmax(logits / temperature, -1)
     removed_k = removed_p = 0
     if top_k is not None and top_k > 0 and top_k < int(kept.sum()):
-        threshold = torch.topk(tempered, top_k).indices
         by_k = torch.zeros_like(kept)
-        by_k[threshold] = True
+        by_k[descending(tempered)[:top_k]] = True
         removed_k = int((kept & ~by_k).sum())
         kept &= by_k
     if top_p is not None and top_p < 1.0:
         masked = torch.where(kept, tempered, torch.zeros_like(tempered))
-        order = torch.argsort(masked, descending=True)
+        order = descending(masked)
         mass = masked[order] / masked.sum()
         cumulative = torch.cumsum(mass, 0)
         # The smallest prefix whose mass reaches p: every token whose preceding mass is still below p.
@@ -142,7 +149,7 @@ def distribution_rows(f: Filtered, cfg: SamplingConfig, n: int = 20) -> list[Row
     top = torch.topk(f.model, min(n, size))
     by_k: set[int] | None = None
     if cfg.temperature > 0 and cfg.top_k is not None and 0 < cfg.top_k < size:
-        by_k = {int(i) for i in torch.topk(f.tempered, cfg.top_k).indices}
+        by_k = {int(i) for i in descending(f.tempered)[: cfg.top_k]}
     rows = []
     for p, i in zip(top.values.tolist(), top.indices.tolist()):
         if bool(f.kept[i]):

@@ -9,7 +9,7 @@ from .spec import Exercise
 
 #: Modules in tutor/exercises/defs, in the order the lessons teach them.
 MODULES = ("onehot", "cosine", "bigram_prob", "attention_scores", "positional_encoding", "scaled_dot_product",
-           "causal_mask")
+           "causal_mask", "top_k_top_p", "mlm_mask")
 
 
 @cache

@@ -95,6 +95,7 @@ def main() -> None:
     memory_mb, cpu_s, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     _limit(memory_mb, cpu_s)
     import numpy  # noqa: F401 - before the hook: numpy's own import opens files and loads libraries
+    import numpy.random  # noqa: F401 - loaded lazily, and it imports threading (refused after the hook)
 
     from . import wire
 

@@ -146,4 +146,5 @@ EXERCISE = Exercise(
     functions=("filter_probs",),
     tolerance="各要素 1e-6 + 1e-5×|期待値| まで",
     make_cases=_cases,
+    drives="実験タブのプレイグラウンド（分布と生成）",
 )
