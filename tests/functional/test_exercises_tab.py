@@ -160,3 +160,62 @@ async def test_l4_grid_runs_on_the_learners_score_and_falls_back_when_it_breaks(
         line = str(page.query_one("#att-mine", Static).render())
         assert "プロジェクトの実装で表示しています" in line and "ZeroDivisionError" in line
         assert page.query_one(AttentionGrid).targets
+
+
+async def _open_page(pilot, lesson: str, tab: str) -> None:
+    from tests.pilot_helpers import settle
+
+    pilot.app.open_lesson(lesson, "demo")
+    await settle(pilot, 0.3)
+    pilot.app.query_one("#demo-tabs", TabbedContent).active = tab
+    await settle(pilot, 0.5)
+
+
+async def test_l6_playground_cuts_with_the_learners_filter_probs(make_app, paths) -> None:
+    from tests.pilot_helpers import settle
+    from tutor.widgets.slider import Slider
+
+    _passed_with_mine(paths, "L6", "top-k-top-p", _solution_of("top-k-top-p"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_page(pilot, "L6", "gpt-playground")
+        assert "top-k と top-p がオフです" in text_of(app, "#pg-mine")
+        app.query_one("#pg-top-p", Slider).value = 0.9
+        app.query_one("#pg-top-k", Slider).value = 20
+        await settle(pilot, 0.5)
+        line = text_of(app, "#pg-mine")
+        assert "あなたの filter_probs() で分布を切っています" in line
+        kept, reference = line.split("残った語 ")[1].split("（プロジェクトの実装: ")
+        assert kept == reference.split("）")[0]  # the same tokens survive as with the project's filter
+
+        (paths.data_dir / "exercises" / "top_k_top_p.py").write_text(
+            "import numpy as np\ndef filter_probs(probs, top_k=None, top_p=None):\n    return np.ones(3)\n", encoding="utf-8")
+        app.query_one("#pg-seed", Slider).value = 1
+        await settle(pilot, 0.5)
+        line = text_of(app, "#pg-mine")
+        assert "プロジェクトの実装で動かしています" in line and "形" in line
+        assert "続き: " in text_of(app, "#pg-output")  # the text was still written
+
+
+async def test_l7_masking_draws_with_the_learners_mask_tokens(make_app, paths) -> None:
+    from tests.pilot_helpers import settle
+
+    _passed_with_mine(paths, "L7", "mlm-mask", _solution_of("mlm-mask"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_page(pilot, "L7", "bert-masking")
+        assert "あなたの mask_tokens() で引いています" in text_of(app, "#mk-mine")
+        await pilot.click("#mk-many")
+        await settle(pilot, 0.3)
+        counts = text_of(app, "#mk-counts")
+        assert "1,001 回" in counts
+        line = next(row for row in counts.splitlines() if "[MASK] / 選ばれた語" in row)
+        assert 75 <= float(line.split("%")[0].split()[-1]) <= 85
+
+        # turning it off (m in the 演習 tab) goes back to the project's function
+        await pilot.press("4")
+        await pilot.pause(0.3)
+        await pilot.press("m")
+        await settle(pilot, 0.5)
+        assert not app.progress.exercise("L7", "mlm-mask").mine
+        assert not app.query_one("#mk-mine", Static).display

@@ -64,3 +64,15 @@ def test_common_slips_fail_with_a_pointed_message(tmp_path, name):
     report = check_source(EXERCISE, source, tmp_path)
     assert not report.passed
     assert expected_words in messages(report)
+
+
+def test_a_float_mask_of_one_cell_is_told_about_its_dtype_not_a_triangle(tmp_path):
+    """For n = 1 the upper and the lower triangle are one and the same cell: only the dtype can be wrong."""
+    report = check_source(EXERCISE, """
+        import numpy as np
+        def causal_mask(n):
+            return np.tril(np.ones((n, n)))
+        """, tmp_path)
+    assert not report.passed
+    assert "上三角" not in messages(report)
+    assert all("bool" in f["message"] for f in report.failures)

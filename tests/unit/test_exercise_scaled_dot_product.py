@@ -60,6 +60,7 @@ WRONG = {
     "mask inverted": (RIGHT.replace("np.where(mask, scores, -np.inf)", "np.where(mask, -1e9, scores)"), "マスクの意味が逆"),
     "mask ignored": (RIGHT.replace("scores = np.where(mask, scores, -np.inf)", "pass"), "見てはいけない位置"),
     "naive softmax": (RIGHT.replace("scores - scores.max(axis=-1, keepdims=True)", "scores"), "最大値を引いて"),
+    "K.T on a batch of heads": (RIGHT.replace("np.swapaxes(K, -1, -2)", "K.T"), "np.swapaxes(K, -1, -2)"),
 }
 
 

@@ -77,20 +77,28 @@ class FirstStep:
     vocab: int  # tokens in the vocabulary
     removed_by_top_k: int
     removed_by_top_p: int
+    #: When other code did the top-k / top-p step: how many tokens the project's own filter keeps,
+    #: and the largest difference between the two final distributions.
+    reference_kept: int | None = None
+    max_difference: float | None = None
 
 
-def first_step(lm: LanguageModel, prompt: str, cfg: SamplingConfig, continuation: Continuation, n: int = 20) -> FirstStep:
+def first_step(lm: LanguageModel, prompt: str, cfg: SamplingConfig, continuation: Continuation, n: int = 20,
+               filter_fn: Callable | None = None) -> FirstStep:
     """The first step of ``continuation``: the one sampling kept, else (beam search keeps no steps)
-    the prompt's next-token distribution through the filters as set."""
+    the prompt's next-token distribution through the filters as set (by ``filter_fn`` when given)."""
     from .sampling import distribution_rows, filter_logits
 
     steps = continuation.generation.steps
     if steps and steps[0].filtered is not None:
         f = steps[0].filtered
     else:
-        f = filter_logits(lm.next_logits(prompt), cfg.temperature, cfg.top_k, cfg.top_p)
+        f = (filter_fn or filter_logits)(lm.next_logits(prompt), cfg.temperature, cfg.top_k, cfg.top_p)
     rows = [(lm.vocab.tokens[r.token], r) for r in distribution_rows(f, cfg, n)]
-    return FirstStep(rows, int(f.kept.sum()), f.model.numel(), f.removed_by_top_k, f.removed_by_top_p)
+    ref = f.reference
+    return FirstStep(rows, int(f.kept.sum()), f.model.numel(), f.removed_by_top_k, f.removed_by_top_p,
+                     int(ref.kept.sum()) if ref is not None else None,
+                     float((f.final - ref.final).abs().max()) if ref is not None else None)
 
 
 @dataclass(frozen=True)

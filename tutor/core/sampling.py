@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -55,6 +56,8 @@ class Filtered:
     final: Tensor  # renormalized over the kept tokens
     removed_by_top_k: int = 0
     removed_by_top_p: int = 0
+    #: When other code did the top-k / top-p step (:func:`with_own_filter`): the project's own result.
+    reference: "Filtered | None" = None
 
 
 def descending(x: Tensor) -> Tensor:
@@ -96,6 +99,41 @@ def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = 
         final[int(torch.where(kept, logits, torch.full_like(logits, -float("inf"))).argmax())] = 1.0
     final = final / final.sum()
     return Filtered(model, tempered, kept, final, removed_k, removed_p)
+
+
+#: ``own(probs (V,), top_k=…, top_p=…) -> probs (V,)``: the top-k / top-p step written elsewhere
+#: (演習 top-k-top-p's ``filter_probs``), numpy in and out.
+OwnFilter = Callable[..., np.ndarray]
+
+
+class OwnFilterError(ValueError):
+    """The stand-in filter returned something that is not a distribution over the vocabulary."""
+
+
+def with_own_filter(own: OwnFilter) -> Callable[..., Filtered]:
+    """:func:`filter_logits` with its top-k / top-p step done by ``own`` on the tempered distribution.
+
+    The project's result rides along as ``reference``, so the lesson can show both. With no
+    filter on (or greedy) there is nothing to cut, and ``own`` is not asked.
+    """
+
+    def run(logits: Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> Filtered:
+        ours = filter_logits(logits, temperature, top_k, top_p)
+        if temperature <= 0 or (top_k is None and top_p is None):
+            return ours
+        out = own(ours.tempered.double().numpy(), top_k=top_k, top_p=top_p)
+        try:
+            probs = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            raise OwnFilterError(f"確率の配列にできません（{type(out).__name__}）") from None
+        if probs.shape != tuple(ours.tempered.shape):
+            raise OwnFilterError(f"返り値の形が {probs.shape} です（期待 {tuple(ours.tempered.shape)}）")
+        if not np.isfinite(probs).all() or (probs < 0).any() or probs.sum() <= 0:
+            raise OwnFilterError("返り値が確率の分布になっていません（nan・負の値・合計 0 のどれか）")
+        final = torch.from_numpy(probs / probs.sum()).float()
+        return Filtered(ours.model, ours.tempered, final > 0, final, ours.removed_by_top_k, ours.removed_by_top_p, ours)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -175,6 +213,7 @@ def generate(
     candidates: int = 20,
     should_stop: Callable[[], bool] = lambda: False,
     choose: Callable[[int, Filtered], int] | None = None,
+    filter_fn: Callable[..., Filtered] = filter_logits,
 ) -> Generation:
     """Continue ``prompt`` (ids starting with <s>) token by token with the key/value cache.
 
@@ -193,7 +232,7 @@ def generate(
     for step in range(min(cfg.max_tokens, max(room, 0))):
         if should_stop():
             break
-        f = filter_logits(logits[0, -1], cfg.temperature, cfg.top_k, cfg.top_p)
+        f = filter_fn(logits[0, -1], cfg.temperature, cfg.top_k, cfg.top_p)
         if choose is not None:
             token = choose(step, f)
         elif cfg.greedy:

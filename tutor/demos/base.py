@@ -39,6 +39,12 @@ class PageError(Exception):
     """Raised in ``compute`` for a failure the learner should read (a model missing, an empty sentence)."""
 
 
+def hidden(widget: Widget) -> Widget:
+    """``widget``, not displayed until the page shows it (composed hidden: no blank line meanwhile)."""
+    widget.display = False
+    return widget
+
+
 def gone(widget: Widget) -> bool:
     """Removed before its mount event ran (the learner switched lessons quickly):
     its children are gone too, so an ``on_mount`` must not touch them."""

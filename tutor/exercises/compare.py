@@ -62,7 +62,7 @@ def close(expected: Any, got: Any, atol: float = 1e-6, rtol: float = 1e-5, what:
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"{_n(what)}は {len(expected)} 個の値の組 (tuple) のはずですが、{describe(got)} でした。"
         for i, (e, g) in enumerate(zip(expected, got)):
-            part = names[i] if i < len(names) else f"{_n(what)}の {i + 1} 番目"
+            part = names[i] if i < len(names) else f"{what}[{i}]"
             problem = close(e, g, atol, rtol, part, exact_dtype)
             if problem:
                 return problem
@@ -99,7 +99,8 @@ def close(expected: Any, got: Any, atol: float = 1e-6, rtol: float = 1e-5, what:
     if isinstance(expected, str):
         if isinstance(got, np.str_):
             got = str(got)
-        return None if got == expected else f"{_n(what)}が違います: 期待 {expected!r}、実際 {describe(got)}。"
+        shown = repr(got) if isinstance(got, str) else describe(got)
+        return None if got == expected else f"{_n(what)}が違います: 期待 {expected!r}、実際 {shown}。"
     return None if got == expected else f"{_n(what)}が違います: 期待 {expected!r}、実際 {describe(got)}。"
 
 

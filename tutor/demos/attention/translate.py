@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from ...core.variants import GRID_DEFAULT, VARIANT_NAMES
 from ...widgets.attention_grid import AttentionGrid
-from ..base import Page, PageError
+from ..base import Page, PageError, hidden
 from ..models import available_variants
 from .step import StepPage
 from .views import beam_view, candidates_view
@@ -151,7 +151,7 @@ class AttentionPage(Page):
         yield Static(id="att-message", classes="message")
         with VerticalScroll():
             yield Static(id="att-output")
-            yield Static(id="att-mine")
+            yield hidden(Static(id="att-mine"))  # shown while the learner's code runs the page
             with ScrollableContainer(id="att-grid-scroll"):
                 yield AttentionGrid(id="att-grid")
             yield Static(id="att-cell")

@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 
 from ...core.bert_explain import KEPT_OUT, MASKED, RANDOM, UNCHANGED, MaskCounts, MaskDraw, draw_masks, tokens_of
 from ...widgets.bars import bar, fit
-from ..base import Page, PageError
+from ..base import Page, PageError, hidden
 from .common import EMPTY, masked_lm
 from .rows import WidthText, aligned_rows
 
@@ -68,7 +68,7 @@ class MaskingPage(Page):
                 "10% をそのままにします。短い文では、1 語も選ばれない回もあります。"),
                 classes="hint",
             )
-            yield Static(id="mk-mine", classes="body")
+            yield hidden(Static(id="mk-mine", classes="body"))  # shown while the learner's code runs the page
             yield WidthText(id="mk-draw-view", classes="body")
             yield Static(id="mk-counts", classes="body")
 

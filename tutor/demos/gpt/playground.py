@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Static
 from ...core.gpt_explain import FirstStep, default_prompt
 from ...widgets.bars import bar, fit
 from ...widgets.slider import Slider
-from ..base import Page
+from ..base import Page, hidden
 from .common import language_model, right
 
 TEMPERATURES = [round(0.1 * i, 1) for i in range(21)]
@@ -53,6 +53,21 @@ class Played:
     notices: tuple[str, ...]
     first: FirstStep
     knobs: Knobs
+    mine: Text | None = None  # how the learner's filter_probs did, when it cut the distribution
+
+
+def mine_line(first: FirstStep, knobs: Knobs) -> Text:
+    """The learner's filter_probs() beside the project's, on the first step."""
+    if first.reference_kept is None:
+        why = ("ビーム探索ではフィルタを使いません" if knobs.beam > 1 else "貪欲法では切る分布がありません" if knobs.greedy
+               else "top-k と top-p がオフです")
+        return Text(f"あなたの filter_probs() を使う設定です（いまは{why}。top-k か top-p を動かすと使います）。", style="dim")
+    same = first.reference_kept == first.kept
+    out = Text("あなたの filter_probs() で分布を切っています。", style="bold green")
+    out.append(f"1 語目: 残った語 {first.kept:,}（プロジェクトの実装: {first.reference_kept:,}）",
+               style="" if same else "bold yellow")
+    out.append(f"、確率の差は最大 {first.max_difference:.1e}。")
+    return out
 
 
 def bars(first: FirstStep, knobs: Knobs) -> Text:
@@ -103,6 +118,7 @@ class PlaygroundPage(Page):
             yield Slider("乱数の種", SEEDS, 0, id="pg-seed")
         with VerticalScroll():
             yield Static(id="pg-output", classes="body")
+            yield hidden(Static(id="pg-mine", classes="body"))  # shown while the learner's code runs the page
             yield Static(id="pg-bars", classes="body")
 
     def sentence_changed(self, sentence: str) -> None:
@@ -133,10 +149,27 @@ class PlaygroundPage(Page):
         lm = language_model(self.models_dir, self.device)
         cfg = SamplingConfig(temperature=knobs.temperature, top_k=knobs.top_k, top_p=knobs.top_p,
                              max_tokens=knobs.max_tokens, seed=knobs.seed, beam=knobs.beam)
+        code = self.learner("top-k-top-p")
+        if code is not None:  # 「自分の実装で動かす」: the learner's filter_probs cuts every step's distribution
+            from ...core.sampling import OwnFilterError, with_own_filter
+            from ...exercises.mine import Broken
+
+            own = with_own_filter(lambda probs, **knobs_: code.call("filter_probs", probs, **knobs_))
+            try:
+                result = lm.continue_text(prompt, cfg, keep_distributions=True, should_stop=self.cancelled, filter_fn=own)
+                first = first_step(lm, prompt, cfg, result, BARS, filter_fn=own)
+            except (Broken, OwnFilterError) as exc:
+                line = Text("あなたの filter_probs() が使えなかったので、プロジェクトの実装で動かしています: ", style="bold yellow")
+                line.append(str(exc))
+            else:
+                return None if self.cancelled() else Played(result.prompt, result.tokens, result.notices, first, knobs,
+                                                            mine_line(first, knobs))
+        else:
+            line = None
         result = lm.continue_text(prompt, cfg, keep_distributions=True, should_stop=self.cancelled)
         if self.cancelled():
             return None
-        return Played(result.prompt, result.tokens, result.notices, first_step(lm, prompt, cfg, result, BARS), knobs)
+        return Played(result.prompt, result.tokens, result.notices, first_step(lm, prompt, cfg, result, BARS), knobs, line)
 
     def draw(self, played: Played | None) -> None:
         if played is None:
@@ -151,6 +184,9 @@ class PlaygroundPage(Page):
         for notice in played.notices:
             out.append("\n" + notice, style="dim")
         self.query_one("#pg-output", Static).update(out)
+        mine = self.query_one("#pg-mine", Static)
+        mine.display = played.mine is not None
+        mine.update(played.mine or "")
         self.query_one("#pg-bars", Static).update(bars(played.first, knobs))
 
     def show_error(self, text: str) -> None:

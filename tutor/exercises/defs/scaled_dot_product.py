@@ -101,7 +101,15 @@ def _case(name: str, Q: np.ndarray, K: np.ndarray, V: np.ndarray, mask: np.ndarr
         return f"{problem}\n  → {text}" if text else problem
 
     args = (Q, K, V) if mask is None else (Q, K, V, mask)
-    return Case(name, (Call("attention", args),), check)
+    return Case(name, (Call("attention", args),), check, on_error=_transpose_hint)
+
+
+def _transpose_hint(error) -> str | None:
+    """K.T on a batch of heads reverses every axis, and the matmul then fails on the shapes."""
+    if error.type == "ValueError" and "matmul" in error.message:
+        return ("K.T（K.transpose()）は前の次元まで逆順にします。最後の 2 軸だけを入れ替えるには "
+                "np.swapaxes(K, -1, -2) を使います。")
+    return None
 
 
 def _cases() -> list[Case]:

@@ -15,8 +15,10 @@ STRICT = ("足すと累積がはじめて p 以上になる語（p を超える�
           "累積が p 未満の語だけを残していませんか（その語まで含めます）。")
 NOT_RENORMALIZED = "残った語の確率を、合計が 1 になるように割り直して（再正規化して）いますか。"
 # Counting top-p on the masses top-k left, not renormalized, is the same slip: it keeps what top-p-first keeps.
-P_FIRST = ("top-p を top-k より先に掛けていませんか。順番は top-k → top-p で、top-p は、top-k で残った語の確率を"
-           "合計 1 に割り直してから累積を数えます（割り直さずに数えても同じ誤りになります）。")
+P_FIRST = ("top-k で残った語の確率を合計 1 に割り直してから、top-p の累積を数えていますか。"
+           "（top-p を top-k より先に掛けても同じ誤りになります。順番は top-k → top-p です。）")
+EXACT = ("累積がちょうど p になったら、その語までで止めます（「p 以上」になった最初の語まで: >= で比べます）。"
+         "> で比べると、ちょうど p に届いたあと、もう 1 語残してしまいます。")
 P_COUNT = ("top-p は「語彙の p の割合の語数」を残すのではありません。"
            "確率の大きい順に足していき、累積が p に届くまでの語を残します。")
 TIES = ("同じ確率の語は、番号（添字）の小さいほうを先に並べます。"
@@ -55,7 +57,8 @@ def _slip(probs: np.ndarray, top_k: int | None, top_p: float | None, *, ties: st
             mass = probs[idx] if raw_mass else probs[idx] / probs[idx].sum()
             cumulative = np.cumsum(mass)
             n = {"reach": int(np.searchsorted(cumulative, top_p)) + 1, "below": int((cumulative < top_p).sum()),
-                 "at_most": int((cumulative <= top_p).sum())}[rule]
+                 "at_most": int((cumulative <= top_p).sum()),
+                 "beyond": int(np.searchsorted(cumulative, top_p, side="right")) + 1}[rule]
         out = np.zeros(size, dtype=bool)
         out[idx[:max(n, 1)]] = True
         return out
@@ -71,6 +74,7 @@ def _mistakes(probs: np.ndarray, top_k: int | None, top_p: float | None) -> list
         ({"rule": "at_most"}, STRICT),
         ({"renorm": False}, NOT_RENORMALIZED),
         ({"renorm": False, "raw_mass": True}, NOT_RENORMALIZED),
+        ({"rule": "beyond"}, EXACT),
         ({"p_first": True}, P_FIRST),
         ({"raw_mass": True}, P_FIRST),
         ({"p_count": lambda p, v: int(p * v)}, P_COUNT),

@@ -10,10 +10,10 @@
     positional_encoding(length: int, d_model: int) -> np.ndarray
 
 - 返り値は形が (length, d_model) の float の配列です。pos 行 j 列が PE(pos, j) です
-  （1 行目は pos = 0）。
-- 列 j について、i = j // 2 です。偶数番目の列 j = 2i は sin、奇数番目の列
+  （行も列も 0 から数えます。最初の行（0 行目）が pos = 0 です）。
+- 列 j について、i = j // 2 です。列番号 j が偶数の列（j = 2i）は sin、奇数の列
   j = 2i+1 は cos で、この二つの列は同じ i（同じ速さの針）を使います。
-- d_model が奇数のときは、最後の列 j = d_model-1 は偶数番目なので sin の列です
+- d_model が奇数のときは、最後の列 j = d_model-1 は列番号が偶数なので sin の列です
   （組になる cos の列はありません）。d_model = 1 なら sin の列 1 本だけです。
 - length も d_model も 1 以上です。
 

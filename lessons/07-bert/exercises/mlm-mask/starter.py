@@ -9,6 +9,7 @@ BERT の事前学習の入力と答えを、レッスンの「15% を選び、80
 
 引数:
     ids          文のトークン id の 1 次元配列 (dtype int64)。[CLS] や [SEP] も含みます。
+                 空の配列のこともあります（そのときは空の配列を二つ返します）。
     rng          乱数の生成器 (np.random.default_rng(シード) で作ったもの)。
     vocab_size   語彙の大きさ。id は 0 から vocab_size - 1 までです。
     mask_id      [MASK] の id。
