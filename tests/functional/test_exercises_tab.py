@@ -211,6 +211,7 @@ async def test_l7_masking_draws_with_the_learners_mask_tokens(make_app, paths) -
         assert "1,001 回" in counts
         line = next(row for row in counts.splitlines() if "[MASK] / 選ばれた語" in row)
         assert 75 <= float(line.split("%")[0].split()[-1]) <= 85
+        assert "同じ 1,001 回をプロジェクトの関数で引いた割合" in text_of(app, "#mk-mine")
 
         # turning it off (m in the 演習 tab) goes back to the project's function
         await pilot.press("4")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -46,6 +48,33 @@ def counts_table(counts: MaskCounts) -> Text:
     return table
 
 
+@dataclass(frozen=True)
+class Drawn:
+    last: MaskDraw
+    counts: MaskCounts
+    reference: MaskCounts | None = None  # the project's draws, when the learner's function drew these
+    problem: str = ""  # why the learner's function could not draw (the project's did)
+
+
+#: Below this many draws the shares are too noisy to set side by side.
+COMPARE_AFTER = 100
+
+
+def mine_line(counts: MaskCounts, reference: MaskCounts, problem: str) -> Text:
+    """The learner's mask_tokens() beside the project's: the shares over every draw so far."""
+    if problem:
+        line = Text("あなたの mask_tokens() が使えなかったので、プロジェクトの関数で引いています: ", style="bold yellow")
+        line.append(problem)
+        return line
+    line = Text("あなたの mask_tokens() で引いています。", style="bold green")
+    if reference.draws < COMPARE_AFTER:
+        line.append("「1000 回引く」で、プロジェクトの関数と割合を比べられます。", style="dim")
+        return line
+    line.append(f"同じ {reference.draws:,} 回をプロジェクトの関数で引いた割合: ")
+    line.append("、".join(f"{SHARES[what].split(' / ')[0]} {share:.1%}" for what, _, _, share, _ in reference.shares()))
+    return line
+
+
 class MaskingPage(Page):
     """C34: the training's own masking function, drawn once and counted over many draws."""
 
@@ -54,7 +83,8 @@ class MaskingPage(Page):
     def __init__(self, demo, **kwargs) -> None:
         super().__init__(demo, **kwargs)
         self.seed = 0
-        self.counts = MaskCounts()
+        self.counts = MaskCounts()  # what the table shows: the learner's draws while 「自分の実装」 is on
+        self.reference = MaskCounts()  # the project's function on the same draws, beside the learner's
 
     def compose(self) -> ComposeResult:
         yield Static(classes="message")
@@ -73,7 +103,7 @@ class MaskingPage(Page):
             yield Static(id="mk-counts", classes="body")
 
     def sentence_changed(self, sentence: str) -> None:
-        self.counts = MaskCounts()
+        self.counts = self.reference = MaskCounts()
         self.run(1)
 
     @on(Button.Pressed, "#mk-draw")
@@ -89,22 +119,22 @@ class MaskingPage(Page):
     @on(Button.Pressed, "#mk-reset")
     def _reset(self, event: Button.Pressed) -> None:
         event.stop()
-        self.counts = MaskCounts()
+        self.counts = self.reference = MaskCounts()
         self.run(1)
 
     def run(self, draws: int) -> None:
         self.seed += 1  # a fresh draw each press, the same sequence each session
         self.request(self.sentence, self.seed, draws)
 
-    def compute(self, sentence: str, seed: int, draws: int) -> tuple[MaskDraw, MaskCounts, Text | None]:
+    def compute(self, sentence: str, seed: int, draws: int) -> Drawn:
         lm = masked_lm(self.models_dir, self.device)
         tokens = tokens_of(sentence)
         if not tokens:
             raise PageError(EMPTY)
-        ours = draw_masks(lm, tokens, seed, draws)
+        last, ours = draw_masks(lm, tokens, seed, draws)
         code = self.learner("mlm-mask")
         if code is None:
-            return (*ours, None)
+            return Drawn(last, ours)
         from ...core.bert_explain import OwnMaskingError, draw_masks_with
         from ...exercises.mine import Broken
         from ...exercises.wire import Rng
@@ -113,21 +143,19 @@ class MaskingPage(Page):
             return code.call("mask_tokens", ids, Rng(seed), vocab_size, mask_id, special_ids)
 
         try:
-            last, counts = draw_masks_with(own, lm, tokens, seed, draws)
+            mine_last, mine = draw_masks_with(own, lm, tokens, seed, draws)
         except (Broken, OwnMaskingError) as exc:
-            line = Text("あなたの mask_tokens() が使えなかったので、プロジェクトの関数で引いています: ", style="bold yellow")
-            line.append(str(exc))
-            return (*ours, line)
-        line = Text("あなたの mask_tokens() で引いています。", style="bold green")
-        line.append(f"同じ回数をプロジェクトの関数で引くと: " + "、".join(
-            f"{SHARES[what].split(' / ')[0]} {share:.1%}" for what, _, _, share, _ in ours[1].shares()))
-        return last, counts, line
+            return Drawn(last, ours, problem=str(exc))
+        return Drawn(mine_last, mine, reference=ours)
 
-    def draw(self, result: tuple[MaskDraw, MaskCounts, Text | None]) -> None:
-        last, counts, mine = result
+    def draw(self, result: Drawn) -> None:
+        if result.reference is None and self.reference.draws:  # 「自分の実装」 was turned off, or broke: start again
+            self.counts = self.reference = MaskCounts()
+        self.counts = self.counts + result.counts
+        if result.reference is not None:
+            self.reference = self.reference + result.reference
         box = self.query_one("#mk-mine", Static)
-        box.display = mine is not None
-        box.update(mine or "")
-        self.counts = self.counts + counts
-        self.query_one("#mk-draw-view", WidthText).show(lambda width: draw_view(last, width))
+        box.display = result.reference is not None or bool(result.problem)
+        box.update(mine_line(self.counts, self.reference, result.problem))
+        self.query_one("#mk-draw-view", WidthText).show(lambda width: draw_view(result.last, width))
         self.query_one("#mk-counts", Static).update(counts_table(self.counts))

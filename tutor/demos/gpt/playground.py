@@ -61,7 +61,7 @@ def mine_line(first: FirstStep, knobs: Knobs) -> Text:
     if first.reference_kept is None:
         why = ("ビーム探索ではフィルタを使いません" if knobs.beam > 1 else "貪欲法では切る分布がありません" if knobs.greedy
                else "top-k と top-p がオフです")
-        return Text(f"あなたの filter_probs() を使う設定です（いまは{why}。top-k か top-p を動かすと使います）。", style="dim")
+        return Text(f"あなたの filter_probs() を使う設定です（いまは、{why}。top-k か top-p を動かすと使います）。", style="dim")
     same = first.reference_kept == first.kept
     out = Text("あなたの filter_probs() で分布を切っています。", style="bold green")
     out.append(f"1 語目: 残った語 {first.kept:,}（プロジェクトの実装: {first.reference_kept:,}）",
