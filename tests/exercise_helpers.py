@@ -29,3 +29,17 @@ def starter(exercise: Exercise) -> str:
 def messages(report: checking.Report) -> str:
     """Every failure message, one string, for ``in`` assertions."""
     return "\n".join(f["message"] for f in report.failures)
+
+
+def slips_fail_with_a_pointed_message(exercise: Exercise, wrong: dict[str, tuple[str, str]]):
+    """A test over ``wrong`` ({name: (source, words the message must contain)}): each slip fails, named."""
+    import pytest
+
+    @pytest.mark.parametrize("name", list(wrong))
+    def test(tmp_path, name):
+        source, words = wrong[name]
+        report = check_source(exercise, source, tmp_path)
+        assert not report.passed
+        assert words in messages(report), messages(report)
+
+    return test

@@ -220,3 +220,23 @@ async def test_l7_masking_draws_with_the_learners_mask_tokens(make_app, paths) -
         await settle(pilot, 0.5)
         assert not app.progress.exercise("L7", "mlm-mask").mine
         assert not app.query_one("#mk-mine", Static).display
+
+
+async def test_an_endless_loop_or_mischief_is_reported_in_the_tab_and_the_app_keeps_working(make_app, paths, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "4")
+        await pilot.pause(0.3)
+        await pilot.press("e")
+        file = paths.data_dir / "exercises" / "onehot.py"
+        await wait_for(pilot, lambda: "まだです" in text_of(app, "#ex-result"))
+        target = tmp_path / "pwned"
+        file.write_text(f"import os\ndef onehot(tokens):\n    os.system('touch {target}')\n", encoding="utf-8")
+        await wait_for(pilot, lambda: "os.system" in text_of(app, "#ex-result"))
+        assert not target.exists()
+        file.write_text("def onehot(tokens):\n    while True:\n        pass\n", encoding="utf-8")
+        await wait_for(pilot, lambda: "時間切れ" in text_of(app, "#ex-result"), seconds=12)
+        assert "未実行" in text_of(app, "#ex-result")  # the cases after the one that hung
+        await pilot.press("n")  # the app was never blocked
+        await pilot.pause(0.3)
+        assert app.progress.lesson == "L2"

@@ -1,15 +1,7 @@
 """causal-mask (L6): the model solution passes, the starter does not, and common slips are named."""
 
-import pytest
-
-from tests.exercise_helpers import check_source, messages, solution, starter
+from tests.exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.defs.causal_mask import EXERCISE
-
-
-def test_model_solution_passes(tmp_path):
-    report = check_source(EXERCISE, solution(EXERCISE), tmp_path)
-    assert report.passed, report.failures
-    assert len(report.cases) >= 5
 
 
 def test_a_comparison_of_positions_passes(tmp_path):
@@ -21,12 +13,6 @@ def test_a_comparison_of_positions_passes(tmp_path):
         """
     report = check_source(EXERCISE, source, tmp_path)
     assert report.passed, report.failures
-
-
-def test_starter_is_not_done_yet(tmp_path):
-    report = check_source(EXERCISE, starter(EXERCISE), tmp_path)
-    assert not report.passed
-    assert "NotImplementedError" in messages(report)
 
 
 WRONG = {
@@ -58,12 +44,7 @@ WRONG = {
 }
 
 
-@pytest.mark.parametrize("name", WRONG)
-def test_common_slips_fail_with_a_pointed_message(tmp_path, name):
-    source, expected_words = WRONG[name]
-    report = check_source(EXERCISE, source, tmp_path)
-    assert not report.passed
-    assert expected_words in messages(report)
+test_common_slips_fail_with_a_pointed_message = slips_fail_with_a_pointed_message(EXERCISE, WRONG)
 
 
 def test_a_float_mask_of_one_cell_is_told_about_its_dtype_not_a_triangle(tmp_path):

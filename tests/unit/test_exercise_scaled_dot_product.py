@@ -1,15 +1,7 @@
 """scaled-dot-product (L5): the model solution passes, the starter does not, and common slips are named."""
 
-import pytest
-
-from tests.exercise_helpers import check_source, messages, solution, starter
+from tests.exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.defs.scaled_dot_product import EXERCISE
-
-
-def test_model_solution_passes(tmp_path):
-    report = check_source(EXERCISE, solution(EXERCISE), tmp_path)
-    assert report.passed, report.failures
-    assert len(report.cases) >= 8
 
 
 def test_a_large_negative_number_instead_of_minus_infinity_passes(tmp_path):
@@ -25,12 +17,6 @@ def test_a_large_negative_number_instead_of_minus_infinity_passes(tmp_path):
         """
     report = check_source(EXERCISE, source, tmp_path)
     assert report.passed, report.failures
-
-
-def test_starter_is_not_done_yet(tmp_path):
-    report = check_source(EXERCISE, starter(EXERCISE), tmp_path)
-    assert not report.passed
-    assert "NotImplementedError" in messages(report)
 
 
 RIGHT = """
@@ -68,12 +54,7 @@ def test_each_slip_changes_the_right_solution():
     assert all(source != RIGHT for source, _ in WRONG.values())
 
 
-@pytest.mark.parametrize("name", WRONG)
-def test_common_slips_fail_with_a_pointed_message(tmp_path, name):
-    source, expected_words = WRONG[name]
-    report = check_source(EXERCISE, source, tmp_path)
-    assert not report.passed
-    assert expected_words in messages(report)
+test_common_slips_fail_with_a_pointed_message = slips_fail_with_a_pointed_message(EXERCISE, WRONG)
 
 
 def test_weights_and_out_swapped_is_named(tmp_path):
