@@ -327,9 +327,10 @@ class TutorApp(DeviceControl, App[int]):
         lesson = self.curriculum.get(message.lesson_id)
         if lesson is not None:
             self._show_state(lesson)
-        if message.passed_now:
-            self.notify(f"演習 {message.exercise_id} に合格しました。", title="合格", timeout=6)
         exercise = exercise_registry.get(message.exercise_id)
+        if message.passed_now:
+            more = f"m キーで、{exercise.drives}をあなたの実装で動かせます。" if exercise and exercise.drives else ""
+            self.notify(f"演習 {message.exercise_id} に合格しました。{more}", title="合格", timeout=8)
         if exercise is not None and exercise.drives:  # 「自分の実装で動かす」 may have changed: the demo runs again
             for demo in self.query(LessonDemo):
                 if demo.lesson.id == message.lesson_id:
