@@ -130,14 +130,14 @@ def _passed_with_mine(paths, lesson: str, exercise_id: str, source) -> None:
 
 
 def _solution_of(exercise_id: str) -> str:
-    from tests.exercise_helpers import solution
+    from exercise_helpers import solution
     from tutor.exercises import registry
 
     return solution(registry.get(exercise_id))
 
 
 async def test_l4_grid_runs_on_the_learners_score_and_falls_back_when_it_breaks(make_app, paths) -> None:
-    from tests.pilot_helpers import settle
+    from pilot_helpers import settle
     from tutor.widgets.attention_grid import AttentionGrid
 
     _passed_with_mine(paths, "L4", "attention-scores", _solution_of("attention-scores"))
@@ -163,7 +163,7 @@ async def test_l4_grid_runs_on_the_learners_score_and_falls_back_when_it_breaks(
 
 
 async def _open_page(pilot, lesson: str, tab: str) -> None:
-    from tests.pilot_helpers import settle
+    from pilot_helpers import settle
 
     pilot.app.open_lesson(lesson, "demo")
     await settle(pilot, 0.3)
@@ -172,7 +172,7 @@ async def _open_page(pilot, lesson: str, tab: str) -> None:
 
 
 async def test_l6_playground_cuts_with_the_learners_filter_probs(make_app, paths) -> None:
-    from tests.pilot_helpers import settle
+    from pilot_helpers import settle
     from tutor.widgets.slider import Slider
 
     _passed_with_mine(paths, "L6", "top-k-top-p", _solution_of("top-k-top-p"))
@@ -198,7 +198,7 @@ async def test_l6_playground_cuts_with_the_learners_filter_probs(make_app, paths
 
 
 async def test_l7_masking_draws_with_the_learners_mask_tokens(make_app, paths) -> None:
-    from tests.pilot_helpers import settle
+    from pilot_helpers import settle
 
     _passed_with_mine(paths, "L7", "mlm-mask", _solution_of("mlm-mask"))
     app = make_app()

@@ -3,7 +3,7 @@
 import textwrap
 
 
-from tests.exercise_helpers import slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.defs.cosine import EXERCISE
 
 

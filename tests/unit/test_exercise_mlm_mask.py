@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from tests.exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.checking import cases_of
 from tutor.exercises.defs import mlm_mask
 from tutor.exercises.defs.mlm_mask import EXERCISE

@@ -1,6 +1,6 @@
 """positional_encoding (L5): the model solution passes, the starter does not, and common slips are named."""
 
-from tests.exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.defs.positional_encoding import EXERCISE
 
 

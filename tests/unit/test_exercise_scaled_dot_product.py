@@ -1,6 +1,6 @@
 """scaled-dot-product (L5): the model solution passes, the starter does not, and common slips are named."""
 
-from tests.exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.defs.scaled_dot_product import EXERCISE
 
 

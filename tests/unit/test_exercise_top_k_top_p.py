@@ -1,6 +1,6 @@
 """top-k-top-p (L6): the model solution passes, the starter does not, and common slips are named."""
 
-from tests.exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
 from tutor.exercises.defs.top_k_top_p import EXERCISE
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from tests.exercise_helpers import LESSONS, check_source, solution, starter
+from exercise_helpers import LESSONS, check_source, solution, starter
 from tutor.curriculum import catalog
 from tutor.exercises import checking, registry, workspace
 
