@@ -15,9 +15,11 @@ from .core.device import DeviceChoice, resolve
 from .core.text import clean
 from .curriculum import catalog, samples
 from .curriculum.progress import DONE, STATE_LABELS, Progress, ProgressStore, Settings
+from .curriculum.recall import quiz_for
 from .demos.base import LessonDemo, SentenceChosen
 from .demos.registry import demo_class
 from .device_control import DeviceControl
+from .dialogs.completion import CompletionScreen, ending_text
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette, app_commands
 from .dialogs.sentence import SentenceScreen
@@ -29,7 +31,7 @@ from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
 from .widgets.exercise_panel import ExercisePanel
 from .widgets.footer import KeyFooter
-from .widgets.lesson_list import LessonList
+from .widgets.lesson_list import ENDING_ID, LessonList
 from .widgets.page_tabs import PageTabs
 from .widgets.prose import split_first_screen
 from .widgets.quiz import QuizPanel
@@ -108,6 +110,7 @@ class TutorApp(DeviceControl, App[int]):
         lesson_list.set_lessons(self.curriculum.lessons, {l.id: self.progress.state(l.id) for l in self.curriculum},
                                 {l.id: self._exercise_counts(l.id) for l in self.curriculum})
         self._apply_width(self.size.width)
+        self._show_course_state()
         self._show_sentence()
         self._show_device()
         self.open_lesson(self.progress.lesson, self.progress.tab)
@@ -166,12 +169,7 @@ class TutorApp(DeviceControl, App[int]):
                 self._mount_demo()
             # else n / p land on the prose: its first frame waits neither for the demo nor its removal;
             # _show_prose builds the demo once that frame is drawn
-            try:
-                questions = lesson.quiz()
-            except catalog.CurriculumError as exc:
-                questions = ()
-                self.notify(str(exc), title="クイズを読めません", severity="error")
-            self.query_one(QuizPanel).set_lesson(lesson, questions, self.progress.of(lesson_id))
+            self._show_quiz(lesson)
             self.query_one(ExercisePanel).set_lesson(lesson, exercise_registry.for_lesson(lesson_id), self.progress.of(lesson_id))
         else:
             self._show_state(lesson)
@@ -260,7 +258,9 @@ class TutorApp(DeviceControl, App[int]):
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _lesson_picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option.id == ENDING_ID:
+            self.action_completion()
+        elif event.option.id:
             self.open_lesson(event.option.id, "prose")
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -297,6 +297,29 @@ class TutorApp(DeviceControl, App[int]):
         self.query_one(LessonList).toggle_class("-hidden")
 
     # -- quiz ---------------------------------------------------------------------------------
+    def action_completion(self) -> None:
+        """修了: what the course taught and where to go next (after the last quiz, or from the lesson list)."""
+        still_open = [l.label for l in self.curriculum if self.progress.state(l.id) != DONE]
+        self.push_screen(CompletionScreen(ending_text(self.paths.lessons_dir), still_open))
+
+    @property
+    def course_complete(self) -> bool:
+        return all(self.progress.state(l.id) == DONE for l in self.curriculum)
+
+    def _show_course_state(self) -> None:
+        self.query_one(LessonList).show_ending(self.course_complete or self.progress.state(self.curriculum.lessons[-1].id) == DONE,
+                                               self.course_complete)
+
+    def _show_quiz(self, lesson: catalog.Lesson) -> None:
+        """The lesson's quiz for the pass on screen: recall questions from earlier lessons first."""
+        lp = self.progress.of(lesson.id)
+        try:
+            questions, attempt = quiz_for(self.curriculum, lesson, lp.answers, lp.attempts)
+        except catalog.CurriculumError as exc:
+            questions, attempt = (), 0
+            self.notify(str(exc), title="クイズを読めません", severity="error")
+        self.query_one(QuizPanel).set_lesson(lesson, questions, lp, attempt, self.progress.counted(questions))
+
     def on_quiz_panel_answered(self, message: QuizPanel.Answered) -> None:
         lesson = self.curriculum.get(message.lesson_id)
         if lesson is None:
@@ -308,13 +331,18 @@ class TutorApp(DeviceControl, App[int]):
         self._show_state(lesson)
         self.save()
         if not was_done and self.progress.state(lesson.id) == DONE:
-            self.notify(f"{lesson.label} を完了しました。n キーで次のレッスンへ進めます。", title="合格", timeout=8)
+            self._show_course_state()
+            if lesson is self.curriculum.lessons[-1]:
+                self.action_completion()
+            else:
+                self.notify(f"{lesson.label} を完了しました。n キーで次のレッスンへ進めます。", title="合格", timeout=8)
 
     def on_quiz_panel_restarted(self, message: QuizPanel.Restarted) -> None:
         self.progress.restart_quiz(message.lesson_id)
-        quiz = self.query_one(QuizPanel)
-        quiz.refresh_quiz()
-        quiz.focus_first()
+        lesson = self.curriculum.get(message.lesson_id)
+        if lesson is not None:  # a new pass: other recall questions, the choices shuffled again
+            self._show_quiz(lesson)
+        self.query_one(QuizPanel).focus_first()
         self.save()
 
     # -- exercises ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ async def choose(pilot, quiz: QuizPanel, choice: int) -> None:
     """Answer the quiz's current question with ``choice`` (an index into its choices) from the keyboard."""
     choices = quiz.query_one("#quiz-choices", OptionList)
     choices.focus()
-    choices.highlighted = quiz.current.display_order.index(choice)
+    choices.highlighted = quiz.current.display_order(quiz.attempt).index(choice)
     await pilot.press("enter")
     await pilot.pause()
 

@@ -64,7 +64,7 @@ explanation = "解説"
 text = "正しい"
 correct = true
 [[question.choice]]
-text = "誤り"
+text = "まちがい"
 """
 
 
@@ -78,15 +78,16 @@ def test_a_well_formed_replacement_quiz_passes(lesson_copy: Path) -> None:
 @pytest.mark.parametrize(
     "broken, expected",
     [
-        (GOOD_QUESTION.replace('text = "誤り"', 'text = "誤り"\ncorrect = true'), "正解はちょうど 1 つ"),
+        (GOOD_QUESTION.replace('text = "まちがい"', 'text = "まちがい"\ncorrect = true'), "正解はちょうど 1 つ"),
         (GOOD_QUESTION.replace("correct = true", ""), "正解はちょうど 1 つ"),
         (GOOD_QUESTION.replace('explanation = "解説"', 'explanation = ""'), "解説がありません"),
         (GOOD_QUESTION.replace('["C2"]', '["C9"]'), "C9 はこのレッスンの概念ではありません"),
         (GOOD_QUESTION.replace('id = "q-one"', 'id = "Q One"'), "id は"),
         (GOOD_QUESTION + GOOD_QUESTION, "id が重複"),
-        (GOOD_QUESTION.replace('text = "誤り"', 'text = "正しい"'), "同じ選択肢"),
+        (GOOD_QUESTION.replace('text = "まちがい"', 'text = "正しい"'), "同じ選択肢"),
         ("[[question]\nid = ", "TOML として読めません"),
         ("", "問題がありません"),
+        (GOOD_QUESTION.replace('text = "正しい"', 'text = "正しいのはこのいちばん長い選択肢"'), "正解がいちばん長い"),
     ],
 )
 def test_the_validator_catches_broken_quizzes(lesson_copy: Path, broken: str, expected: str) -> None:
@@ -125,9 +126,16 @@ def test_choices_are_shown_in_a_fixed_shuffle_so_position_gives_nothing_away() -
     positions = []
     for lesson in catalog.load(LESSONS):
         for q in lesson.quiz():
-            order = q.display_order
-            assert sorted(order) == list(range(len(q.choices))) and order == q.display_order  # stable
+            order = q.display_order()
+            assert sorted(order) == list(range(len(q.choices))) and order == q.display_order(0)  # stable
             positions.append(order.index(q.answer))
     # Authors tend to write the right answer first; shown, it lands anywhere.
     assert len(positions) >= 20 and len(set(positions)) >= 3
     assert max(positions.count(p) for p in set(positions)) < 0.6 * len(positions)
+
+
+def test_each_retry_shuffles_the_choices_again_and_a_pass_keeps_its_order() -> None:
+    questions = [q for lesson in catalog.load(LESSONS) for q in lesson.quiz() if len(q.choices) >= 4]
+    assert all(q.display_order(3) == q.display_order(3) for q in questions)
+    moved = sum(q.display_order(0) != q.display_order(1) for q in questions)
+    assert moved >= 0.8 * len(questions)  # 4 choices: the same order again by chance 1 time in 24

@@ -34,6 +34,8 @@ class Question:
     choices: tuple[Choice, ...]
     explanation: str
     concepts: tuple[str, ...]
+    #: The lesson this question was borrowed from, when a later quiz asks it again (spaced recall).
+    recall_from: str = ""
 
     @property
     def answer(self) -> int:
@@ -43,17 +45,17 @@ class Question:
     def is_correct(self, choice: int) -> bool:
         return 0 <= choice < len(self.choices) and self.choices[choice].correct
 
-    @property
-    def display_order(self) -> list[int]:
-        """The choices' indices in the order the quiz shows them.
+    def display_order(self, attempt: int = 0) -> list[int]:
+        """The choices' indices in the order the quiz shows them in pass ``attempt`` (0, 1, …).
 
-        A fixed shuffle per question (from a hash of its id): where the file puts
-        the right answer says nothing, and the order is the same on every run.
-        Answers are still stored as indices into ``choices``.
+        A shuffle from a hash of the question's id and the pass: where the file puts the right
+        answer says nothing, a pass shows the same order on every run, and each retry shuffles
+        again. Answers are stored as indices into ``choices``, so they keep their meaning.
         """
         import hashlib
 
-        return sorted(range(len(self.choices)), key=lambda i: hashlib.sha256(f"{self.id}/{i}".encode()).digest())
+        salt = self.id if attempt == 0 else f"{self.id}/{attempt}"  # pass 0 keeps the order it always had
+        return sorted(range(len(self.choices)), key=lambda i: hashlib.sha256(f"{salt}/{i}".encode()).digest())
 
 
 @dataclass(frozen=True)

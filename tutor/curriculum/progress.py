@@ -63,6 +63,11 @@ class LessonProgress:
     def score(self, questions: tuple[Question, ...]) -> int:
         return sum(q.is_correct(self.answers[q.id]) for q in questions if q.id in self.answers)
 
+    def pass_index(self, questions: tuple[Question, ...]) -> int:
+        """Which pass through the quiz is on screen: 0, 1, … (a finished pass is still shown until a retry)."""
+        finished = bool(questions) and all(q.id in self.answers for q in questions)
+        return max(self.attempts - 1, 0) if finished else self.attempts
+
 
 @dataclass
 class Progress:
@@ -86,6 +91,11 @@ class Progress:
         if lp.state == NOT_STARTED:
             lp.state = IN_PROGRESS
 
+    def counted(self, questions: tuple[Question, ...]) -> tuple[Question, ...]:
+        """The questions the pass rule counts: a recall question from a lesson the learner skipped
+        (never opened) is asked but not counted."""
+        return tuple(q for q in questions if not q.recall_from or self.state(q.recall_from) != NOT_STARTED)
+
     def answer(self, lesson_id: str, questions: tuple[Question, ...], question_id: str, choice: int) -> bool:
         """Record an answer; returns whether it was right. Finishing the pass may complete the lesson."""
         lp = self.of(lesson_id)
@@ -94,10 +104,11 @@ class Progress:
         lp.answers[question_id] = choice
         q = next(q for q in questions if q.id == question_id)
         if all(q.id in lp.answers for q in questions):
-            score = lp.score(questions)
+            counted = self.counted(questions)
+            score = lp.score(counted)
             lp.attempts += 1
             lp.best = max(lp.best, score)
-            if quiz_passed(score, len(questions)):
+            if quiz_passed(score, len(counted)):
                 lp.state = DONE
         return q.is_correct(choice)
 

@@ -11,9 +11,20 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import ALL_CONCEPTS, CurriculumError, load
+from rich.cells import cell_len
+
+from .catalog import ALL_CONCEPTS, CurriculumError, Question, load
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: At most this share of a lesson's questions may have the right choice as the strictly longest one.
+LONGEST_SHARE = 1 / 3
+LONGEST_SHARE_TEXT = "3 分の 1"
+
+
+def right_is_longest(q: Question) -> bool:
+    """Whether the right choice is longer, in terminal cells, than every other choice."""
+    right = cell_len(q.choices[q.answer].text)
+    return all(right > cell_len(c.text) for i, c in enumerate(q.choices) if i != q.answer)
 
 
 @dataclass
@@ -21,6 +32,9 @@ class Report:
     problems: list[str] = field(default_factory=list)
     covered: dict[str, list[str]] = field(default_factory=dict)  # concept -> question ids
     taught: dict[str, str] = field(default_factory=dict)  # concept -> lesson id
+    #: lesson id -> (questions whose right choice is longer than every other, questions): a quiz
+    #: passable by picking the longest answer teaches nothing (issue 17)
+    longest: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def uncovered(self) -> list[str]:
@@ -36,6 +50,9 @@ class Report:
         lines.append(f"クイズで確認済みの概念: {len(self.covered)}/{len(ALL_CONCEPTS)}")
         if self.uncovered:
             lines.append("未カバー: " + ", ".join(self.uncovered))
+        if self.longest:
+            lines.append(f"正解がいちばん長い選択肢の問題（{LONGEST_SHARE_TEXT}まで）:")
+            lines += [f"  {lesson}: {n}/{total}" for lesson, (n, total) in self.longest.items()]
         return "\n".join(lines)
 
 
@@ -126,6 +143,13 @@ def validate(lessons_dir: Path) -> Report:
                     report.problems.append(f"{qwhere}: {c} はこのレッスンの概念ではありません")
                 else:
                     report.covered.setdefault(c, []).append(f"{lesson.id}/{q.id}")
+        valid = [q for q in questions if sum(c.correct for c in q.choices) == 1]
+        if valid:
+            n = sum(right_is_longest(q) for q in valid)
+            report.longest[lesson.id] = (n, len(valid))
+            if n > LONGEST_SHARE * len(valid):
+                report.problems.append(f"{lesson.quiz_path}: 正解がいちばん長い選択肢の問題が {n}/{len(valid)} 問あります"
+                                       f"（{LONGEST_SHARE_TEXT}まで）。長さで答えが分からないように選択肢を書き直してください")
     return report
 
 

@@ -15,7 +15,7 @@ NO_MATCHES = "一致するコマンドはありません"
 def app_commands(app):
     """What the palette offers: every lesson, the devices, the sample sentences, theme, help, quit."""
     from ..core.device import CHOICES
-    from ..curriculum.progress import STATE_LABELS
+    from ..curriculum.progress import DONE, STATE_LABELS
 
     for lesson in app.curriculum:
         state = STATE_LABELS[app.progress.state(lesson.id)] + ("" if lesson.ready else "・準備中")
@@ -26,6 +26,8 @@ def app_commands(app):
     yield SystemCommand("あなたの文を設定", "すべてのレッスンで使う文を入力するか、サンプルから選ぶ", app.action_set_sentence)
     for s in app.samples:
         yield SystemCommand(f"サンプル文: {s.text}", s.note or "あなたの文にする", lambda t=s.text: app.set_sentence(t))
+    if app.progress.state(app.curriculum.lessons[-1].id) == DONE:
+        yield SystemCommand("修了画面", "学んだことと、ここから先へ", app.action_completion)
     yield SystemCommand("テーマ切替（ダーク / ライト）", "配色を切り替える", app.action_toggle_theme)
     yield SystemCommand("ヘルプ（キー一覧）", "すべてのキー操作を表示する", app.action_help)
     yield SystemCommand("終了", "チューターを終了する（進捗は保存済み）", app.exit)

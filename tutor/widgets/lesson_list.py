@@ -25,6 +25,17 @@ def lesson_prompt(lesson: Lesson, state: str, exercises: tuple[int, int] = (0, 0
     return text
 
 
+#: The option after the last lesson, once the course is (or its last lesson is) complete: opens 修了.
+ENDING_ID = "ending"
+
+
+def ending_prompt(complete: bool) -> Text:
+    text = Text("修了", style="bold")
+    text.append("\n  ")
+    text.append("コースを終えました" if complete else "最後のレッスンまで完了", style="green" if complete else "yellow")
+    return text
+
+
 class LessonList(OptionList):
     """Selecting an entry opens that lesson (OptionList.OptionSelected bubbles to the app)."""
 
@@ -35,3 +46,13 @@ class LessonList(OptionList):
 
     def update_state(self, lesson: Lesson, state: str, exercises: tuple[int, int] = (0, 0)) -> None:
         self.replace_option_prompt(lesson.id, lesson_prompt(lesson, state, exercises))
+
+    def show_ending(self, shown: bool, complete: bool) -> None:
+        """The 修了 entry below the lessons: there once the last lesson is complete, green when all are."""
+        has = any(o.id == ENDING_ID for o in self.options)
+        if shown and has:
+            self.replace_option_prompt(ENDING_ID, ending_prompt(complete))
+        elif shown:
+            self.add_option(Option(ending_prompt(complete), id=ENDING_ID))
+        elif has:
+            self.remove_option(ENDING_ID)

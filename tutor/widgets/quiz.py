@@ -47,6 +47,8 @@ class QuizPanel(FocusTarget, VerticalScroll):
         super().__init__(**kwargs)
         self.lesson: Lesson | None = None
         self.questions: tuple[Question, ...] = ()
+        self.attempt = 0  # which pass through the quiz: each retry shuffles the choices again
+        self.counted: frozenset[str] = frozenset()  # ids of the questions the pass rule counts
         self.progress = LessonProgress()
         self.feedback_for: str | None = None  # question whose explanation is on screen
 
@@ -59,10 +61,17 @@ class QuizPanel(FocusTarget, VerticalScroll):
             yield Button("次の問題へ", id="quiz-next", variant="primary")
             yield Button("もう一度解く", id="quiz-restart")
 
-    def set_lesson(self, lesson: Lesson, questions: tuple[Question, ...], progress: LessonProgress) -> None:
-        self.lesson, self.questions, self.progress = lesson, questions, progress
+    def set_lesson(self, lesson: Lesson, questions: tuple[Question, ...], progress: LessonProgress, attempt: int = 0,
+                   counted: tuple[Question, ...] | None = None) -> None:
+        """Show ``questions`` (recall ones first) for pass ``attempt``; ``counted``: those the pass rule counts."""
+        self.lesson, self.questions, self.progress, self.attempt = lesson, questions, progress, attempt
+        self.counted = frozenset(q.id for q in (questions if counted is None else counted))
         self.feedback_for = None
         self.refresh_quiz()
+
+    @property
+    def counted_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.id in self.counted)
 
     @property
     def current(self) -> Question | None:
@@ -84,15 +93,21 @@ class QuizPanel(FocusTarget, VerticalScroll):
                 w.display = False
             feedback.update("")
             return
-        need = questions_needed(total)
-        rule.update(Text(f"合格ライン: {total} 問中 {need} 問以上正解（{PASS_RATIO:.0%}）で、このレッスンは「完了」になります。"))
+        counted = self.counted_questions
+        need = questions_needed(len(counted))
+        recall = sum(1 for q in self.questions if q.recall_from)
+        line = f"合格ライン: {len(counted)} 問中 {need} 問以上正解（{PASS_RATIO:.0%}）で、このレッスンは「完了」になります。"
+        if recall:
+            line += f"最初の {recall} 問は前のレッスンの復習です"
+            line += "。" if len(counted) == total else "（開いていないレッスンの問題は数えません）。"
+        rule.update(Text(line))
 
         if self.feedback_for is not None:
             q = next(q for q in self.questions if q.id == self.feedback_for)
             chosen = self.progress.answers.get(q.id, -1)
             self._show_question(q, total, chosen=chosen)
             choices.disabled = True
-            choices.highlighted = q.display_order.index(chosen) if chosen >= 0 else None
+            choices.highlighted = q.display_order(self.attempt).index(chosen) if chosen >= 0 else None
             right = q.is_correct(chosen)
             msg = Text("正解です。" if right else "不正解です。", style="bold green" if right else "bold red")
             if not right:
@@ -109,9 +124,9 @@ class QuizPanel(FocusTarget, VerticalScroll):
 
         q = self.current
         if q is None:  # every question answered: the summary
-            score = self.progress.score(self.questions)
-            passed = quiz_passed(score, total)
-            prompt.update(Text(f"結果: {total} 問中 {score} 問正解", style="bold"))
+            score = self.progress.score(counted)
+            passed = quiz_passed(score, len(counted))
+            prompt.update(Text(f"結果: {len(counted)} 問中 {score} 問正解", style="bold"))
             choices.display = False
             lines = Text()
             lines.append("合格です。" if passed else "もう少しです。", style="bold green" if passed else "bold yellow")
@@ -123,6 +138,8 @@ class QuizPanel(FocusTarget, VerticalScroll):
                 ok = qq.is_correct(self.progress.answers.get(qq.id, -1))
                 lines.append(f"\n  問{n} ", style="bold")
                 lines.append("正解" if ok else "不正解", style="green" if ok else "red")
+                if qq.recall_from:
+                    lines.append(f"  〔復習 {qq.recall_from}" + ("〕" if qq.id in self.counted else "・数えない〕"), style="dim")
                 lines.append(f"  {qq.prompt if len(qq.prompt) <= 32 else qq.prompt[:31] + '…'}")
             feedback.update(lines)
             next_button.display = False
@@ -139,13 +156,16 @@ class QuizPanel(FocusTarget, VerticalScroll):
     def _show_question(self, q: Question, total: int, chosen: int | None = None) -> None:
         n = self.questions.index(q) + 1
         prompt = Text(f"問 {n}/{total}  ", style="bold")
+        if q.recall_from:
+            prompt.append(f"〔復習 {q.recall_from}〕", style="bold cyan")
+            prompt.append(" ")
         prompt.append(q.prompt)
         self.query_one("#quiz-prompt", Static).update(prompt)
         choices = self.query_one("#quiz-choices", OptionList)
         choices.display = True
         choices.clear_options()
         options = []
-        for shown, i in enumerate(q.display_order):
+        for shown, i in enumerate(q.display_order(self.attempt)):
             c = q.choices[i]
             text = Text(f"{chr(ord('a') + shown)}. {c.text}")
             if chosen is not None:  # answered: mark the right choice and the learner's, not by colour alone
@@ -162,7 +182,7 @@ class QuizPanel(FocusTarget, VerticalScroll):
         if q is None or self.lesson is None or self.feedback_for is not None:
             return
         self.feedback_for = q.id
-        self.post_message(self.Answered(self.lesson.id, q.id, q.display_order[event.option_index]))
+        self.post_message(self.Answered(self.lesson.id, q.id, q.display_order(self.attempt)[event.option_index]))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

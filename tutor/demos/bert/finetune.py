@@ -70,7 +70,7 @@ class FinetunePage(Page):
             yield Static(Text(
                 f"事前学習した BERT から、感情 (ポジティブ / ネガティブ) の分類器を作ります。対訳の英語側を VADER で採点したラベル付きの文 (約 {LIVE_TRAIN:,} 文) で、"
                 "まず「特徴量だけ」(エンコーダを固定し、[CLS] の上の線形層だけを学習)、次に「ファインチューニング」(全部の重みを学習) を"
-                "同じ回数だけ学習し、取り分けた文の正解率を比べます。CPU で 1 分ほどかかります。"),
+                "同じ回数だけ学習し、取り分けた文の正解率を比べます。CPU で数十秒かかります。"),
                 classes="hint",
             )
             yield Static(id="ft-curves", classes="body")

@@ -149,7 +149,7 @@ def _cases() -> list[Case]:
 EXERCISE = Exercise(
     id="scaled-dot-product",
     lesson="L5",
-    title="縮小付き内積アテンション (scaled dot-product attention)",
+    title="スケール化内積アテンション (scaled dot-product attention)",
     functions=("attention",),
     tolerance="各要素 1e-6 + 1e-5×|期待値| まで",
     make_cases=_cases,

@@ -1,4 +1,4 @@
-"""演習 scaled-dot-product: 縮小付き内積アテンション（L5）
+"""演習 scaled-dot-product: スケール化内積アテンション（L5）
 
 L5 の 3 節と 6 節の式を、NumPy で書きます。
 
