@@ -32,7 +32,8 @@ ENDING_ID = "ending"
 def ending_prompt(complete: bool) -> Text:
     text = Text("修了", style="bold")
     text.append("\n  ")
-    text.append("コースを終えました" if complete else "最後のレッスンまで完了", style="green" if complete else "yellow")
+    # short: the list is 22 cells wide at 80 columns
+    text.append("全レッスン完了" if complete else "L7 まで完了", style="green" if complete else "yellow")
     return text
 
 
