@@ -268,3 +268,20 @@ async def test_brackets_on_the_page_never_type_into_the_field(paths, tiny_models
         await pilot.press("escape", "right_square_bracket")
         await finish(pilot)
         assert box.value == sentence and not box.has_focus
+
+
+async def test_a_sentence_longer_than_the_training_range_gets_a_notice_on_the_page(make_app) -> None:
+    """Issue 18: the grid still fills, and the page says the model was trained on shorter sentences."""
+    from pilot_helpers import settle
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.set_sentence("昨日、駅の近くで古い友人に会い、一緒に昼ご飯を食べてから、長い間話していなかった昔の学校の先生や"
+                         "友だちのことについて、夕方になるまでずっと話し続けました。")
+        app.open_lesson("L4", "demo")
+        await settle(pilot, 0.5)
+        page = app.query_one("AttentionPage")
+        page.query_one("#att-speed").value = 0.0
+        await settle(pilot, 0.5)
+        assert "語くらいまでの短い文で学習した" in str(page.query_one("#att-message", Static).render())

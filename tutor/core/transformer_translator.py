@@ -14,7 +14,7 @@ from . import torch_io
 from .checkpoint import card_command, card_model
 from .text import analyze
 from .transformer import Transformer, TransformerConfig
-from .translator import Translation, quality_lines
+from .translator import Translation, depth_notices, quality_lines
 from .vocab import Vocab
 
 VARIANT = "transformer"
@@ -58,8 +58,9 @@ class TransformerTranslator:
             tokens = hyps[0].tokens
             candidates = [(self.tgt_vocab.decode(h.tokens), h.score(length_norm)) for h in hyps]
         target = [self.tgt_vocab.tokens[t] for t in tokens]
+        notices = depth_notices(self, analysis, source, tokens)
         if not attention:
-            return Translation(VARIANT, source, target, None, analysis.notices, candidates)
+            return Translation(VARIANT, source, target, None, notices, candidates)
         maps = attention_maps(self.model, ids, tokens)
         n = len(tokens)  # rows for the produced tokens (the </s> step left out, as for the RNN)
         cross = [[head[:n] for head in layer] for layer in maps.cross]
@@ -68,7 +69,7 @@ class TransformerTranslator:
             source,
             target,
             maps.cross_mean_last()[:n],
-            analysis.notices,
+            notices,
             candidates,
             cross_attention=cross,
             maps=maps,

@@ -75,7 +75,7 @@ class Translator:
             candidates = [(self.tgt_vocab.decode(h.tokens), h.score(length_norm)) for h in hyps]
         target = [self.tgt_vocab.tokens[t] for t in tokens]
         attention = None if self.variant == "plain" else [list(w) for w in weights]
-        return Translation(self.variant, source, target, attention, analysis.notices, candidates)
+        return Translation(self.variant, source, target, attention, depth_notices(self, analysis, source, tokens), candidates)
 
     def to(self, device: str):
         """Run on ``device`` ("cpu" or "cuda"); returns self."""
@@ -118,10 +118,21 @@ def translate_many(model, texts: list[str]) -> list[Translation]:
     sources = [model.source(a) for a in analyses]
     filled = [i for i, source in enumerate(sources) if source]
     hyps = dict(zip(filled, model.translate_ids([model.src_vocab.encode(sources[i]) for i in filled]))) if filled else {}
-    return [
-        Translation(model.variant, source, model.tgt_vocab.decode(hyps[i]) if i in hyps else [], None, a.notices)
-        for i, (source, a) in enumerate(zip(sources, analyses))
-    ]
+    out = []
+    for i, (source, a) in enumerate(zip(sources, analyses)):
+        target = model.tgt_vocab.decode(hyps[i]) if i in hyps else []
+        out.append(Translation(model.variant, source, target, None, depth_notices(model, a, source, target) if source else a.notices))
+    return out
+
+
+def depth_notices(model, analysis, source: list[str], target: list) -> tuple[str, ...]:
+    """The analyser's notices, then what tutor.core.depth says about this input and its translation."""
+    from .depth import translation_notices
+    from .vocab import UNK_ID
+
+    unknown = [w for w, i in zip(source, model.src_vocab.encode(source)) if i == UNK_ID]
+    max_len = model.model.cfg.max_len
+    return tuple(analysis.notices) + tuple(translation_notices(source, unknown, len(target), len(target) < max_len, max_len))
 
 
 def vocabularies(vocab: dict, src_size: int, tgt_size: int) -> tuple[Vocab, Vocab]:

@@ -242,7 +242,9 @@ class AttentionPage(Page):
                 return None
             self.report(row)
             self._wait(delay)
-        return Decoded(analysis.notices, mine)
+        from ...core.translator import depth_notices
+
+        return Decoded(depth_notices(model, analysis, source, [r.word for r in rows]), mine)
 
     @staticmethod
     def _with_learner(code, model, variant, ids, beam, norm, hard):
