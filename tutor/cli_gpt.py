@@ -84,12 +84,10 @@ def cmd_generate(args, paths: Paths) -> int:
         _err(notice)
     if args.json:
         print(json.dumps(result.to_json(lm.vocab, args.prompt), ensure_ascii=False))
-    else:
-        from .core.gpt_lm import join
-
+    else:  # the prompt and its continuation, as --json's "text" (issue 18: the prompt alone was left out)
         if not result.tokens:
             _err("モデルはすぐに文を終えました（続きは空です）。")
-        print(join(result.tokens))
+        print(result.text)
     return 0
 
 
