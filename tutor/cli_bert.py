@@ -110,7 +110,11 @@ def cmd_classify(args, paths: Paths) -> int:
         print(json.dumps(verdict.to_json(), ensure_ascii=False))
     else:
         p = verdict.probabilities
-        print(f"{bert_lm.LABELS_JA[verdict.label]}（positive {p['positive']:.3f}、negative {p['negative']:.3f}）")
+        scores = f"positive {p['positive']:.3f}、negative {p['negative']:.3f}"
+        if verdict.unsure:  # the words that would decide it were [UNK] to the model: its label is a guess
+            print(f"判定できません（{'、'.join(verdict.unknown)} をモデルが学習していません。参考: {scores}）")
+        else:
+            print(f"{bert_lm.LABELS_JA[verdict.label]}（{scores}）")
     return 0
 
 

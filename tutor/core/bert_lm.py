@@ -130,9 +130,30 @@ class Verdict:
     label: str
     probabilities: dict[str, float]
     notices: tuple[str, ...] = ()
+    #: Words that usually carry a sentence's sentiment (see :func:`sentiment_words`) which the model
+    #: never saw: it read them as [UNK], so its label says nothing about them (issue 18).
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def unsure(self) -> bool:
+        return bool(self.unknown)
 
     def to_json(self) -> dict:
-        return {"label": self.label, "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()}}
+        return {"label": self.label, "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()},
+                "unsure": self.unsure, "unknown": list(self.unknown)}
+
+
+def sentiment_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The words of ``text`` that usually carry its sentiment: predicates (verbs, adjectives, adjectival
+    nouns, adverbs) and nouns that can be used as adjectives (最悪, 最高), with their parts of speech."""
+    from .text import analyze
+
+    out = []
+    for t in analyze(text).tokens:
+        pos = tuple(t.pos)
+        if pos and (pos[0] in ("動詞", "形容詞", "形状詞", "副詞") or (pos[0] == "名詞" and "形状詞可能" in pos)):
+            out.append((t.surface, pos))
+    return out
 
 
 @dataclass
@@ -149,8 +170,9 @@ class SentimentModel:
 
         preps = [prepare(self.vocab, t, self.model.cfg.max_positions) for t in texts]
         probs = predict(self.model, [p.ids for p in preps]) if preps else []
-        return [Verdict(LABELS[int(row.argmax())], {LABELS[j]: float(row[j]) for j in range(len(LABELS))}, p.notices)
-                for p, row in zip(preps, probs)]
+        return [Verdict(LABELS[int(row.argmax())], {LABELS[j]: float(row[j]) for j in range(len(LABELS))}, p.notices,
+                        tuple(dict.fromkeys(w for w, _ in sentiment_words(text) if w not in self.vocab)))
+                for text, p, row in zip(texts, preps, probs)]
 
     def to(self, device: str) -> SentimentModel:
         self.model.to(device)

@@ -197,7 +197,11 @@ class FinetunePage(Page):
                        "この文を判定します。", style="dim")
         for name, verdict in result.rows:
             out.append(f"\n{name}: ", style="bold")
-            out.append(LABELS_JA[verdict.label] + "\n", style="bold green" if verdict.label == "positive" else "bold red")
+            if verdict.unsure:  # the words that would decide it were [UNK] to the model (issue 18)
+                out.append("判定できません", style="bold yellow")
+                out.append(f"（{'、'.join(verdict.unknown)} をモデルが学習していません。下の確率は参考です）\n", style="yellow")
+            else:
+                out.append(LABELS_JA[verdict.label] + "\n", style="bold green" if verdict.label == "positive" else "bold red")
             for label in ("positive", "negative"):
                 p = verdict.probabilities[label]
                 out.append(f"  {fit(LABELS_JA[label], 12)} {p:6.3f} ")
