@@ -63,10 +63,8 @@ class LessonProgress:
     def score(self, questions: tuple[Question, ...]) -> int:
         return sum(q.is_correct(self.answers[q.id]) for q in questions if q.id in self.answers)
 
-    def pass_index(self, questions: tuple[Question, ...]) -> int:
-        """Which pass through the quiz is on screen: 0, 1, … (a finished pass is still shown until a retry)."""
-        finished = bool(questions) and all(q.id in self.answers for q in questions)
-        return max(self.attempts - 1, 0) if finished else self.attempts
+    def exercise(self, exercise_id: str) -> ExerciseProgress:
+        return self.exercises.setdefault(exercise_id, ExerciseProgress())
 
 
 @dataclass
@@ -113,7 +111,7 @@ class Progress:
         return q.is_correct(choice)
 
     def exercise(self, lesson_id: str, exercise_id: str) -> ExerciseProgress:
-        return self.of(lesson_id).exercises.setdefault(exercise_id, ExerciseProgress())
+        return self.of(lesson_id).exercise(exercise_id)
 
     def exercises_passed(self, lesson_id: str) -> int:
         lp = self.lessons.get(lesson_id)

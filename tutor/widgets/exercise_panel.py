@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static, Tab, Tabs
@@ -132,7 +133,8 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         self.refresh_panel()
 
     def _tab_label(self, e: Exercise) -> str:
-        return ("✓ " if self.progress.exercises.get(e.id) and self.progress.exercises[e.id].passed else "") + e.id
+        ep = self.progress.exercises.get(e.id)
+        return ("✓ " if ep and ep.passed else "") + e.id
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
@@ -182,7 +184,7 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         for e in self.exercises:
             try:
                 self.query_one("#ex-tabs", Tabs).query_one(f"#ex-{e.id}", Tab).label = self._tab_label(e)
-            except Exception:  # the tab is being replaced (a lesson switch)
+            except NoMatches:  # the tab is being replaced (a lesson switch)
                 pass
 
     def _draw_result(self, ex: Exercise, path: Path) -> None:
@@ -273,7 +275,7 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         if self._checking == message.exercise_id:
             self._checking = None
         if message.report.passed and self.lesson is not None and self.lesson.id == message.lesson_id:
-            ep = self.progress.exercises.setdefault(message.exercise_id, _new_progress())
+            ep = self.progress.exercise(message.exercise_id)
             first = not ep.passed
             ep.passed = True
             self.post_message(self.ProgressChanged(message.lesson_id, message.exercise_id, passed_now=first))
@@ -321,7 +323,7 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         ex, lesson = self.current, self.lesson
         if ex is None or lesson is None:
             return
-        ep = self.progress.exercises.setdefault(ex.id, _new_progress())
+        ep = self.progress.exercise(ex.id)
         if ep.may_see_solution:
             self._solution_shown ^= {ex.id}
         elif self._give_up_asked == ex.id:
@@ -337,7 +339,7 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         ex, lesson = self.current, self.lesson
         if ex is None or lesson is None or not ex.drives:
             return
-        ep = self.progress.exercises.setdefault(ex.id, _new_progress())
+        ep = self.progress.exercise(ex.id)
         if not ep.passed:
             self.app.notify("合格すると、自分の実装で実験を動かせます。", timeout=4)
             return
@@ -356,12 +358,6 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
 
     def focus_main(self) -> None:
         self.focus()
-
-
-def _new_progress():
-    from ..curriculum.progress import ExerciseProgress
-
-    return ExerciseProgress()
 
 
 #: How each kind of report line is drawn (see checking.report_lines), and which are indented.
