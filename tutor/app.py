@@ -307,8 +307,9 @@ class TutorApp(DeviceControl, App[int]):
         return all(self.progress.state(l.id) == DONE for l in self.curriculum)
 
     def _show_course_state(self) -> None:
-        self.query_one(LessonList).show_ending(self.course_complete or self.progress.state(self.curriculum.lessons[-1].id) == DONE,
-                                               self.course_complete)
+        # the 修了 entry appears with the last lesson complete (the course may still have open lessons)
+        last_done = self.progress.state(self.curriculum.lessons[-1].id) == DONE
+        self.query_one(LessonList).show_ending(last_done, self.course_complete)
 
     def _show_quiz(self, lesson: catalog.Lesson) -> None:
         """The lesson's quiz for the pass on screen: recall questions from earlier lessons first."""
