@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_ngram.add_train_parser(tsub)
     cli_gpt.add_train_parser(tsub)
     cli_bert.add_train_parsers(tsub)
+    from . import cli_train_all
+
+    cli_train_all.add_train_parser(tsub)
     p = sub.add_parser("eval", help="モデルの品質を測る")
     esub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_eval_parser(esub)
@@ -230,6 +233,10 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             from . import cli_exercise
 
             return cli_exercise.run(args, paths)
+        if args.command == "train" and args.model_kind == "all":
+            from . import cli_train_all
+
+            return cli_train_all.cmd_train_all(args, paths)
         if args.command == "translate" or getattr(args, "model_kind", None) in ("seq2seq", "transformer"):
             from . import cli_seq2seq
 

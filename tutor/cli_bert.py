@@ -220,15 +220,15 @@ def cmd_train_bert(args, paths: Paths) -> int:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
-    print(f"コーパス: {len(data.train):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
+    print(f"コーパス: 学習 {len(data.train):,} 文、検証 {len(data.valid):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     model_cfg = BertConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
     cfg = BertTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
                           bf16=args.bf16)
 
     def fmt(p):
-        dev = f" dev top-5 {p.dev[-1]['top5']:.1%}" if p.dev else ""
-        return (f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{dev} 経過 {p.elapsed:.0f} 秒",
-                p.batch == p.batches and len(p.dev) == p.epoch)
+        valid = f" 検証 top-5 {p.valid[-1]['top5']:.1%}" if p.valid else ""
+        return (f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{valid} 経過 {p.elapsed:.0f} 秒",
+                p.batch == p.batches and len(p.valid) == p.epoch)
 
     progress, tty = _progress_printer(fmt)
     model, figures = pretrain(data, model_cfg, cfg, on_progress=progress, device=_device(args))
@@ -236,7 +236,11 @@ def cmd_train_bert(args, paths: Paths) -> int:
         print(file=sys.stderr)
     lm = bert_lm.MaskedLM(model, data.vocab, {**figures, "train_config": cfg.__dict__})
     torch_io.as_shipped(model)
-    lm.meta["evaluation"] = evaluate_mlm(lm, data.dev)
+    # Dev is read here, once, after the checkpoint was chosen on the validation split.
+    from .core import corpus
+    from .core.train.gpt import japanese
+
+    lm.meta["evaluation"] = evaluate_mlm(lm, japanese(corpus.read_pairs(data_dir, "dev")))
     command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "bert"] else "tutor train bert"
     lm.meta["command"] = command
     out = args.out or paths.user_models_dir / bert_lm.FOLDER

@@ -94,11 +94,11 @@ def cmd_generate(args, paths: Paths) -> int:
 def evaluate(lm, sentences: list[list[str]], train: list[list[str]]) -> dict:
     """GPT perplexity per token on ``sentences`` and the n-gram baselines fitted on ``train`` (same vocabulary)."""
     from .core.ngram import KneserNey
-    from .core.train.gpt import dev_perplexity
+    from .core.train.gpt import held_out_perplexity
     from .core.vocab import UNK
 
     seqs = [lm.vocab.encode(s) for s in sentences if s]
-    ppl = dev_perplexity(lm.model, seqs)
+    ppl = held_out_perplexity(lm.model, seqs)
     tokens = sum(min(len(s), lm.model.cfg.max_positions - 1) + 1 for s in seqs)
     vocab = set(lm.vocab.tokens[4:])
     baselines = {}
@@ -130,7 +130,8 @@ def cmd_eval(args, paths: Paths) -> int:
     if not any(sentences):
         _err("評価する文がありません。")
         return EXIT_FAIL
-    train = [tokenize(p.ja) for p in corpus.read_pairs(data_dir, "train")]
+    # The baselines are fitted on what the GPT was trained on: train without the validation split.
+    train = [tokenize(p.ja) for p in corpus.carve(data_dir).train]
     result = evaluate(lm, sentences, train)
     if args.update_card:
         from .core import checkpoint, gpt_lm
@@ -152,6 +153,7 @@ def cmd_eval(args, paths: Paths) -> int:
 def cmd_train(args, paths: Paths) -> int:
     from .core import checkpoint, corpus, gpt_lm, torch_io
     from .core.gpt import GPTConfig
+    from .core.text import tokenize
     from .core.train.gpt import GPTTrainConfig, prepare, train
 
     data_dir = find_corpus(args, paths)
@@ -159,27 +161,29 @@ def cmd_train(args, paths: Paths) -> int:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
-    print(f"コーパス: {len(data.train):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
+    print(f"コーパス: 学習 {len(data.train):,} 文、検証 {len(data.valid):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
     cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
                          bf16=args.bf16, average=args.average, word_dropout=args.word_dropout, weight_decay=args.weight_decay)
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:
-        ppl = f" dev パープレキシティ {p.dev_ppl[-1]:.2f}" if p.dev_ppl else ""
+        ppl = f" 検証パープレキシティ {p.valid_ppl[-1]:.2f}" if p.valid_ppl else ""
         line = f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{ppl} 経過 {p.elapsed:.0f} 秒"
         if tty:
             print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif p.batch == p.batches and len(p.dev_ppl) == p.epoch:
+        elif p.batch == p.batches and len(p.valid_ppl) == p.epoch:
             print(line, file=sys.stderr, flush=True)
 
     model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     if tty:
         print(file=sys.stderr)
     lm = gpt_lm.LanguageModel(model, data.vocab, {**figures, "train_config": cfg.__dict__})
-    # Measure the weights as they will be shipped: stored as float16.
+    # Measure the weights as they will be shipped: stored as float16. Dev is read here, once, after every
+    # choice was made on the validation split; the n-gram baselines are fitted on the same training sentences.
     torch_io.as_shipped(model)
-    lm.meta["evaluation"] = evaluate(lm, data.dev, data.train)
+    dev = [s for s in (tokenize(p.ja) for p in corpus.read_pairs(data_dir, "dev")) if s]
+    lm.meta["evaluation"] = evaluate(lm, dev, data.train)
     command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "gpt"] else "tutor train gpt"
     lm.meta["command"] = command
     out = args.out or paths.user_models_dir / gpt_lm.FOLDER
@@ -187,7 +191,7 @@ def cmd_train(args, paths: Paths) -> int:
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
     ev = lm.meta["evaluation"]
-    print(f"保存しました: {out}（dev パープレキシティ {ev['perplexity']:.2f}、"
+    print(f"保存しました: {out}（検証パープレキシティ {lm.meta['best_valid_ppl']:.2f}、dev パープレキシティ {ev['perplexity']:.2f}、"
           f"bigram {ev['baselines']['bigram']:.2f}、trigram {ev['baselines']['trigram']:.2f}）")
     return 0
 

@@ -62,6 +62,11 @@ def add_train_parser(tsub) -> None:
     p.add_argument("--teacher-forcing", type=float, default=1.0, help="正解の語を次の入力にする確率（既定 1.0）")
     p.add_argument("--emb", type=int, default=128)
     p.add_argument("--hidden", type=int, default=256)
+    p.add_argument("--dropout", type=float, default=0.2)
+    p.add_argument("--lr", type=float, default=1e-3, help="学習率の最大値（コサインで 5%% まで下げる）")
+    p.add_argument("--label-smoothing", type=float, default=0.1)
+    p.add_argument("--average", type=int, default=4, help="最後の N エポックの重みの平均も検証で比べる（1: しない）")
+    p.add_argument("--no-bf16", dest="bf16", action="store_false", help="順伝播を bfloat16 にしない（遅くなる）")
     _data_args(p, "seq2seq-<variant>")
 
     # Defaults written out (the config classes import torch; a test keeps these equal to them).
@@ -76,6 +81,7 @@ def add_train_parser(tsub) -> None:
     p.add_argument("--d-ff", type=int, default=TRANSFORMER_DEFAULTS["d_ff"])
     p.add_argument("--layers", type=int, default=TRANSFORMER_DEFAULTS["layers"], help="エンコーダとデコーダそれぞれの層の数")
     p.add_argument("--dropout", type=float, default=TRANSFORMER_DEFAULTS["dropout"])
+    p.add_argument("--no-bf16", dest="bf16", action="store_false", help="順伝播を bfloat16 にしない（遅くなる）")
     p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     _data_args(p, "transformer")
 
@@ -218,16 +224,16 @@ def cmd_train(args, paths: Paths) -> int:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
-    print(f"コーパス: {len(data.train):,} 文対（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
+    print(f"コーパス: 学習 {len(data.train):,} 文対、検証 {len(data.valid):,} 文対（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
           f"準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:
-        bleu = f" dev BLEU {p.dev_bleu[-1]:.2f}" if p.dev_bleu else ""
+        bleu = f" 検証 BLEU {p.valid_bleu[-1]:.2f}" if p.valid_bleu else ""
         line = f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{bleu} 経過 {p.elapsed:.0f} 秒"
         if tty:
             print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif p.batch == p.batches and len(p.dev_bleu) == p.epoch:
+        elif p.batch == p.batches and len(p.valid_bleu) == p.epoch:
             print(line, file=sys.stderr, flush=True)
 
     if args.model_kind == "transformer":
@@ -240,7 +246,8 @@ def cmd_train(args, paths: Paths) -> int:
         print(file=sys.stderr)
     out = args.out or paths.user_models_dir / BUNDLED[variant]
     translator.meta["train_config"] = cfg.__dict__
-    # Measure the weights as they will be shipped: stored as float16.
+    # Measure the weights as they will be shipped: stored as float16. Dev is read here, once, after every
+    # choice was made on the validation split.
     torch_io.as_shipped(translator.model)
     dev = list(corpus.read_pairs(data_dir, "dev"))
     ja, en = [p.ja for p in dev], [p.en for p in dev]
@@ -253,8 +260,8 @@ def cmd_train(args, paths: Paths) -> int:
     translator.save(out, card=translator.card(command, evaluation))
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
-    print(f"保存しました: {out}（dev BLEU 貪欲法 {evaluation['greedy']['bleu']}、"
-          f"{translator.meta['kept'] if 'kept' in translator.meta else str(translator.meta['best_epoch']) + ' エポック目'}）")
+    print(f"保存しました: {out}（検証 BLEU {translator.meta['best_valid_bleu']}、dev BLEU 貪欲法 "
+          f"{evaluation['greedy']['bleu']}、{translator.meta['kept']}）")
     return 0
 
 
@@ -263,8 +270,10 @@ def _train_rnn(args, data, progress):
     from .core.train.seq2seq import TrainConfig, train
     from .core.translator import Translator
 
-    model_cfg = Seq2SeqConfig(variant=args.variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=args.emb, hidden=args.hidden)
-    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, teacher_forcing=args.teacher_forcing, seed=args.seed)
+    model_cfg = Seq2SeqConfig(variant=args.variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab),
+                              emb=args.emb, hidden=args.hidden, dropout=args.dropout)
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, teacher_forcing=args.teacher_forcing,
+                      label_smoothing=args.label_smoothing, average=args.average, bf16=args.bf16, seed=args.seed)
     model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     return Translator(model, data.src_vocab, data.tgt_vocab, figures), cfg
 
@@ -277,7 +286,7 @@ def _train_transformer(args, data, progress):
     model_cfg = TransformerConfig(src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), d_model=args.d_model,
                                   heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
     cfg = TransformerTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
-                                 average=args.average, seed=args.seed)
+                                 average=args.average, bf16=args.bf16, seed=args.seed)
     model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     return TransformerTranslator(model, data.src_vocab, data.tgt_vocab, figures), cfg
 

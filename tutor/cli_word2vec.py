@@ -127,7 +127,7 @@ def cmd_train(args, paths: Paths) -> int:
     from dataclasses import replace
 
     from .core import checkpoint, corpus, word2vec
-    from .core.train.word2vec import corpus_sentences, train
+    from .core.train.word2vec import train, training_sentences
 
     mode = "skipgram" if args.sg else "cbow"
     overrides = {"vector_size": args.dim, "window": args.window, "epochs": args.epochs, "min_count": args.min_count, "seed": args.seed}
@@ -142,7 +142,7 @@ def cmd_train(args, paths: Paths) -> int:
     out = args.out or paths.user_models_dir / word2vec.BUNDLED[mode]
     print(f"学習: {config.describe()}", file=sys.stderr)
     t = time.perf_counter()
-    sentences = corpus_sentences(data)
+    sentences, carved = training_sentences(data)
     print(f"コーパス: {data}（{len(sentences):,} 文、MeCab で {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     tty = sys.stderr.isatty()
     last_epoch = [0]
@@ -163,6 +163,7 @@ def cmd_train(args, paths: Paths) -> int:
         return EXIT_FAIL
     if tty:
         print(file=sys.stderr)
+    wv.meta["carved"] = carved
     quality = _quality(wv, paths)
     wv.meta["quality"] = quality.to_json() if quality else None
     command = "tutor train word2vec " + " ".join(sys.argv[3:]) if sys.argv[1:3] == ["train", "word2vec"] else "tutor train word2vec"

@@ -60,8 +60,8 @@ def test_recorded_perplexity_beats_both_ngram_baselines() -> None:
 def test_recorded_perplexity_is_what_the_model_scores(lm) -> None:
     from tutor.core import corpus
     from tutor.core.text import tokenize
-    from tutor.core.train.gpt import dev_perplexity
+    from tutor.core.train.gpt import held_out_perplexity
 
     sentences = [tokenize(p.ja) for p in corpus.read_pairs(Path(os.environ["TUTOR_DATA_DIR"]), "dev")]
-    ppl = dev_perplexity(lm.model, [lm.vocab.encode(s) for s in sentences if s])
+    ppl = held_out_perplexity(lm.model, [lm.vocab.encode(s) for s in sentences if s])
     assert ppl == pytest.approx(lm.meta["evaluation"]["perplexity"], abs=0.01)

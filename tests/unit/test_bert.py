@@ -88,8 +88,8 @@ def test_pretraining_lowers_the_masked_loss_and_fill_mask_reads_typed_masks() ->
     cfg = BertConfig(vocab=len(vocab), d_model=32, heads=2, d_ff=64, layers=2, dropout=0.0, max_positions=32)
     before = evaluate(BERT(cfg), [encode(vocab, s, 32) for s in data])
     model, figures = pretrain(MonolingualData(vocab, data * 4, data), cfg, BertTrainConfig(epochs=6, batch_size=16, lr=3e-3, warmup=5))
-    assert figures["dev"]["loss"] < before["loss"] - 0.5
-    assert len(figures["dev_per_epoch"]) == 6 and 0 <= figures["dev"]["top5"] <= 1
+    assert figures["valid"]["loss"] < before["loss"] - 0.5
+    assert len(figures["valid_per_epoch"]) == 6 and 0 <= figures["valid"]["top5"] <= 1
     lm = MaskedLM(model, vocab, figures)
     for typed in ("犬が[MASK]で遊ぶ。", "犬が［ＭＡＳＫ］で遊ぶ。", "犬が[mask]で遊ぶ。"):
         filled = lm.fill(typed, top_k=5)

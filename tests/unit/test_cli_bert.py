@@ -54,7 +54,7 @@ def test_training_saves_both_models_with_cards_and_labels(trained) -> None:
     assert sorted(p.name for p in bert.iterdir()) == ["CARD.md", "config.json", "model.safetensors", "vocab.json"]
     assert "labels.json" in {p.name for p in clf.iterdir()}
     lm = bert_lm.load(bert)
-    assert len(lm.meta["dev_per_epoch"]) == 3 and 0 <= lm.meta["evaluation"]["top5"] <= 1
+    assert len(lm.meta["valid_per_epoch"]) == 3 and 0 <= lm.meta["evaluation"]["top5"] <= 1
     assert "tutor train bert" in (bert / "CARD.md").read_text(encoding="utf-8")
     labels = sentiment.read_labels(clf)
     n = sum(len(labels[k]) for k in ("train", "valid", "test"))

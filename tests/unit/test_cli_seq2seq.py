@@ -45,7 +45,7 @@ def test_train_saves_a_loadable_model_without_pickle(trained) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["CARD.md", "config.json", "model.safetensors", "vocab.json"]
     model = translator.load(out)
     assert model.variant == "additive" and model.model.cfg.hidden == 24
-    assert len(model.meta["dev_bleu_per_epoch"]) == 2
+    assert len(model.meta["valid_bleu_per_epoch"]) == 2
 
 
 def test_translate_json_shape(capsys, trained) -> None:

@@ -49,7 +49,7 @@ def test_train_saves_a_loadable_transformer_with_its_card(trained) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["CARD.md", "config.json", "model.safetensors", "vocab.json"]
     model = translator.load(out)
     assert model.variant == "transformer" and model.model.cfg.d_model == 16
-    assert len(model.meta["dev_bleu_per_epoch"]) == 3 and "greedy" in model.meta["evaluation"]
+    assert len(model.meta["valid_bleu_per_epoch"]) == 3 and "greedy" in model.meta["evaluation"]
     card = (out / "CARD.md").read_text(encoding="utf-8")
     assert "tutor train transformer" in card and "beam 2" in card
 

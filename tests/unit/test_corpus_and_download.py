@@ -166,3 +166,21 @@ def test_the_real_corpus_reads_and_retokenizes() -> None:
     for pair in pairs[:200]:
         assert " " not in pair.ja and pair.en == pair.en.lower()
         assert "".join(tokenize(pair.ja)) == normalize(pair.ja).replace(" ", "")
+
+
+def test_the_validation_split_is_carved_from_train_the_same_way_every_time(tmp_path: Path) -> None:
+    data = tmp_path / "c"
+    data.mkdir()
+    for split, n in (("train", 300), ("dev", 5)):
+        (data / f"{split}.ja").write_text("".join(f"文 {split} {i}\n" for i in range(n)), encoding="utf-8")
+        (data / f"{split}.en").write_text("".join(f"s {split} {i}\n" for i in range(n)), encoding="utf-8")
+    carved = corpus.carve(data)
+    assert len(carved.valid) == 30 and len(carved.train) == 270  # a tenth of a small corpus
+    assert {p.en for p in carved.train}.isdisjoint(p.en for p in carved.valid)
+    assert {p.en for p in carved.train} | {p.en for p in carved.valid} == {f"s train {i}" for i in range(300)}
+    assert carved == corpus.carve(data) and carved.valid_lines == corpus.valid_lines(300)
+    assert [p.en for p in carved.valid] == [f"s train {i}" for i in carved.valid_lines]
+    assert all("dev" not in p.en for p in carved.train + carved.valid)
+    assert "30 pairs drawn from train" in carved.describe() and str(corpus.VALID_SEED) in carved.describe()
+    assert len(corpus.valid_lines(50_000)) == corpus.VALID_SIZE == 2000
+    assert corpus.valid_lines(1) == () and len(corpus.valid_lines(4)) == 1

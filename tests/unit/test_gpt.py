@@ -119,24 +119,24 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     losses = []
     model, figures = train(data, cfg, GPTTrainConfig(epochs=15, batch_size=10, lr=3e-3, warmup=5, average=1), on_progress=lambda p: losses.append(p.loss))
     assert losses[-1] < losses[0] * 0.8
-    assert figures["best_dev_ppl"] == min(figures["dev_ppl_per_epoch"]) and EOS_ID == 2
-    assert figures["kept"].startswith("epoch ") and figures["averaged_dev_ppl"] is None
+    assert figures["best_valid_ppl"] == min(figures["valid_ppl_per_epoch"]) and EOS_ID == 2
+    assert figures["kept"].startswith("epoch ") and figures["averaged_valid_ppl"] is None
 
 
 def test_averaging_the_last_epochs_is_kept_only_when_it_scores_better() -> None:
     from tutor.core.text import tokenize
-    from tutor.core.train.gpt import GPTTrainConfig, MonolingualData, dev_perplexity, train
+    from tutor.core.train.gpt import GPTTrainConfig, MonolingualData, held_out_perplexity, train
     from tutor.core.vocab import Vocab
 
     sentences = [tokenize(line) for line in TINY.read_text(encoding="utf-8").splitlines()]
     data = MonolingualData(Vocab.build(sentences, 1), sentences, sentences[:8])
     cfg = GPTConfig(vocab=len(data.vocab), d_model=32, heads=4, d_ff=64, layers=2, dropout=0.1)
     model, figures = train(data, cfg, GPTTrainConfig(epochs=6, batch_size=10, lr=3e-3, warmup=5, average=3))
-    averaged, best = figures["averaged_dev_ppl"], min(figures["dev_ppl_per_epoch"])
+    averaged, best = figures["averaged_valid_ppl"], min(figures["valid_ppl_per_epoch"])
     assert averaged is not None
     assert figures["kept"] == ("average of the last 3 epochs" if averaged <= best else f"epoch {figures['best_epoch']}")
-    kept_ppl = dev_perplexity(model, [data.vocab.encode(s) for s in data.dev])
-    assert kept_ppl == pytest.approx(min(averaged, best), abs=0.01) and figures["best_dev_ppl"] == round(min(averaged, best), 2)
+    kept_ppl = held_out_perplexity(model, [data.vocab.encode(s) for s in data.valid])
+    assert kept_ppl == pytest.approx(min(averaged, best), abs=0.01) and figures["best_valid_ppl"] == round(min(averaged, best), 2)
 
 
 def test_diversity_measures() -> None:

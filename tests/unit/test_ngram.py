@@ -71,7 +71,7 @@ def test_load_rejects_a_folder_of_another_kind(tmp_path) -> None:
 
 def test_train_bigram_cli_counts_the_corpus_and_picks_k(tmp_path, capsys) -> None:
     from tutor.__main__ import main
-    from tutor.core import ngram
+    from tutor.core import corpus, ngram
 
     data = tmp_path / "data"
     data.mkdir()
@@ -81,9 +81,12 @@ def test_train_bigram_cli_counts_the_corpus_and_picks_k(tmp_path, capsys) -> Non
         (data / f"{split}.en").write_text("a\n" * len(ja), encoding="utf-8")
     assert main(["train", "bigram", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
     lm, meta = ngram.load(tmp_path / "out")
-    assert lm.count("犬", "が") == 2 and lm.count("が", "寝る") == 2
-    assert meta["sentences"] == 4 and str(lm.k) in meta["k_sweep"]
-    assert meta["dev_perplexity"] == min(meta["k_sweep"].values())
+    (held,) = corpus.valid_lines(4)  # one of the four is the validation split: never counted
+    counted = [s.split() for i, s in enumerate(ja) if i != held]
+    assert lm.count("犬", "が") == sum(s[:2] == ["犬", "が"] for s in counted)
+    assert lm.count("が", "寝る") == sum(s[1:3] == ["が", "寝る"] for s in counted)
+    assert meta["sentences"] == 3 and str(lm.k) in meta["k_sweep"]
+    assert meta["valid_perplexity"] == min(meta["k_sweep"].values()) and meta["dev_perplexity"] > 1
     assert "保存しました" in capsys.readouterr().out
 
 

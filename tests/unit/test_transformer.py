@@ -138,8 +138,8 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     losses = []
     model, figures = train(data, cfg, tcfg, on_progress=lambda p: losses.append(p.loss))
     assert losses[-1] < losses[0] * 0.7
-    assert len(figures["dev_bleu_per_epoch"]) == 6 and figures["kept"]
-    assert figures["best_dev_bleu"] >= max(figures["dev_bleu_per_epoch"])
+    assert len(figures["valid_bleu_per_epoch"]) == 6 and figures["kept"]
+    assert figures["best_valid_bleu"] >= max(figures["valid_bleu_per_epoch"])
     # The schedule: a linear rise to the peak, then 1/√step.
     assert lr_at(1, tcfg) < lr_at(5, tcfg) and lr_at(5, tcfg) == pytest.approx(3e-3)
     assert lr_at(20, tcfg) == pytest.approx(3e-3 * 0.5)

@@ -293,15 +293,17 @@ def model_card(lm: MaskedLM, command: str) -> str:
         lm.model, lm.vocab, meta, command)
     lines += [
         f"- steps: {meta.get('steps', '?')}",
-        "- dev after each epoch (loss / top-1 / top-5): "
-        + ", ".join(f"{d['loss']:.3f} / {d['top1']:.3f} / {d['top5']:.3f}" for d in meta.get("dev_per_epoch", [])),
-        f"- kept: epoch {meta.get('best_epoch', '?')} (lowest dev loss)",
+        *([f"- {meta['carved']}"] if meta.get("carved") else []),
+        "- validation after each epoch (loss / top-1 / top-5): "
+        + ", ".join(f"{d['loss']:.3f} / {d['top1']:.3f} / {d['top5']:.3f}" for d in meta.get("valid_per_epoch", [])),
+        f"- kept: epoch {meta.get('best_epoch', '?')} (lowest validation loss; dev was not looked at until the kept"
+        " model was measured below, once)",
     ]
     ev = meta.get("evaluation")
     if ev:
         lines += [
             "",
-            "## Quality (`tutor eval bert`: dev split masked with seeds 0-3, float16 weights as shipped)",
+            "## Quality (`tutor eval bert`: dev split as held-out data, masked with seeds 0-3, float16 weights as shipped)",
             "",
             f"- masked tokens: {ev['masked']:,} in {ev['sentences']:,} sentences",
             f"- top-1 accuracy: {ev['top1']:.1%}",

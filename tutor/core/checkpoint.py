@@ -84,15 +84,12 @@ def write_manifest(models_dir: Path) -> dict[str, FileEntry]:
     return entries
 
 
-#: The `tutor train` arguments that rebuild each bundled folder (seq2seq-<variant> is built from its name).
-TRAIN_COMMANDS = {"word2vec-cbow": "word2vec", "word2vec-skipgram": "word2vec --sg", "bigram-ja": "bigram",
-                  "transformer": "transformer", "gpt": "gpt", "bert": "bert", "bert-sentiment": "bert-classifier"}
-
-
 def restore_hint(folder: Path) -> str:
     """How to get a model folder back: from git for a bundled one, or by training it again."""
+    from .recipes import BY_FOLDER
+
     name = folder.name
-    train = f"seq2seq --variant {name.removeprefix('seq2seq-')}" if name.startswith("seq2seq-") else TRAIN_COMMANDS.get(name)
+    train = " ".join(BY_FOLDER[name].args) if name in BY_FOLDER else None
     hint = f"同梱のモデルなら `git checkout -- models/{name}` で元に戻せます"
     if train:
         hint += f"（または `tutor train {train}` で学習し直せます）"

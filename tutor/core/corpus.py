@@ -10,12 +10,17 @@ tokenizes what the learner types.
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 ENV_VAR = "TUTOR_DATA_DIR"
 SPLITS = ("train", "dev")
+#: Every bundled model chooses its epoch, checkpoint and settings on a validation split carved
+#: from train (these pairs are left out of its training); dev is measured once, as held-out data.
+VALID_SIZE = 2000
+VALID_SEED = 2026
 
 
 class CorpusNotFound(FileNotFoundError):
@@ -76,3 +81,38 @@ def read_pairs(directory: Path, split: str = "train", limit: int | None = None) 
 def count_lines(path: Path) -> int:
     with open(path, "rb") as f:
         return sum(1 for _ in f)
+
+
+@dataclass(frozen=True)
+class Carved:
+    """The train split minus a validation split drawn from it (fixed seed), both in file order."""
+
+    train: list[Pair]
+    valid: list[Pair]
+    valid_lines: tuple[int, ...]  # 0-based line numbers of train.ja / train.en that went to valid
+
+    def describe(self) -> str:
+        """One line for a model card: how the validation split was drawn."""
+        return (f"validation: {len(self.valid):,} pairs drawn from train (random.Random({VALID_SEED}).sample of the "
+                f"line numbers, `tutor.core.corpus.carve`), left out of training; train: {len(self.train):,} pairs")
+
+
+def valid_lines(n_train: int, size: int = VALID_SIZE, seed: int = VALID_SEED) -> tuple[int, ...]:
+    """The line numbers of train that form the validation split: the same for every model and run.
+
+    With fewer lines (a ``--limit`` run) a tenth of them (at least one) is drawn instead, so something is
+    left to train on.
+    """
+    if n_train < 10 * size:
+        size = min(n_train - 1, max(1, n_train // 10)) if n_train > 1 else 0
+    return tuple(sorted(random.Random(seed).sample(range(n_train), size)))
+
+
+def carve(directory: Path, limit: int | None = None) -> Carved:
+    """Train (its first ``limit`` lines, if given) split into what is trained on and the validation split."""
+    pairs = list(read_pairs(directory, "train", limit))
+    chosen = valid_lines(len(pairs))
+    held = set(chosen)
+    return Carved(
+        [p for i, p in enumerate(pairs) if i not in held], [pairs[i] for i in chosen], chosen
+    )

@@ -130,17 +130,20 @@ def model_card(lm: LanguageModel, command: str) -> str:
         *(["- word_dropout is the share of input words (never the targets) read as <unk> during training:",
            "  data noising (Xie et al., 2017), against overfitting 50 k short sentences"]
           if meta.get("train_config", {}).get("word_dropout") else []),
-        f"- sentences: {meta.get('train_sentences', '?'):,}",
+        f"- {meta['carved']}" if meta.get("carved") else f"- sentences: {meta.get('train_sentences', '?'):,}",
         f"- steps: {meta.get('steps', '?')}",
         f"- time: {meta.get('train_seconds', '?')} s ({meta.get('device', 'cpu')})",
-        f"- dev perplexity after each epoch: {', '.join(str(p) for p in meta.get('dev_ppl_per_epoch', []))}",
+        f"- validation perplexity after each epoch: {', '.join(str(p) for p in meta.get('valid_ppl_per_epoch', []))}",
         f"- kept: {meta.get('kept', 'epoch ' + str(meta.get('best_epoch', '?')))}"
-        + (f" (the average scored {meta['averaged_dev_ppl']})" if meta.get("averaged_dev_ppl") else ""),
+        + (f" (the average scored {meta['averaged_valid_ppl']})" if meta.get("averaged_valid_ppl") else "")
+        + f", validation perplexity {meta.get('best_valid_ppl', '?')}; dev was not looked at until the kept model"
+        " was measured below, once",
     ]
     if ev:
         lines += [
             "",
-            "## Quality (`tutor eval gpt`: dev split, perplexity per token, </s> included, same vocabulary for all)",
+            "## Quality (`tutor eval gpt`: dev split as held-out data, perplexity per token, </s> included, same "
+            "vocabulary for all; the n-gram baselines are fitted on the same training sentences as the GPT)",
             "",
             f"- GPT: {ev['perplexity']:.2f} over {ev['tokens']:,} tokens",
             *[f"- {name} (interpolated Kneser-Ney, d = 0.75): {ppl:.2f}" for name, ppl in ev.get("baselines", {}).items()],

@@ -128,16 +128,27 @@ class Attention(nn.Module):
             return W.detach().cpu().double().numpy(), self.v.weight[0].detach().cpu().double().numpy()
         return None, None
 
-    def scores(self, query: Tensor, keys: Tensor) -> Tensor:
-        """query (B, H), keys (B, S, H) -> raw scores (B, S)."""
+    def project(self, keys: Tensor) -> Tensor | None:
+        """The part of the score that depends on the keys alone (W h for general, Wk h for concat and
+        additive), computed once per sentence instead of at every decoder step. None for dot."""
+        if self.score == "general":
+            return self.W(keys)
+        if self.score in ("concat", "additive"):
+            return self.Wk(keys)
+        return None
+
+    def scores(self, query: Tensor, keys: Tensor, projected: Tensor | None = None) -> Tensor:
+        """query (B, H), keys (B, S, H) -> raw scores (B, S). ``projected`` is :meth:`project` of the keys."""
         own = _OWN_SCORES.get()
         if own is not None:
             return self._own_scores(own, query, keys)
         if self.score == "dot":
             return torch.bmm(keys, query.unsqueeze(2)).squeeze(2)
+        if projected is None:
+            projected = self.project(keys)
         if self.score == "general":
-            return torch.bmm(self.W(keys), query.unsqueeze(2)).squeeze(2)
-        return self.v(torch.tanh(self.Wq(query).unsqueeze(1) + self.Wk(keys))).squeeze(2)
+            return torch.bmm(projected, query.unsqueeze(2)).squeeze(2)
+        return self.v(torch.tanh(self.Wq(query).unsqueeze(1) + projected)).squeeze(2)
 
     def _own_scores(self, own: OwnScores, query: Tensor, keys: Tensor) -> Tensor:
         W, v = self.lesson_weights()
@@ -152,9 +163,11 @@ class Attention(nn.Module):
             raise OwnScoresError("スコアに nan か inf があります")
         return torch.as_tensor(scores, dtype=query.dtype, device=query.device)
 
-    def forward(self, query: Tensor, keys: Tensor, mask: Tensor, hard: bool = False) -> tuple[Tensor, Tensor]:
+    def forward(
+        self, query: Tensor, keys: Tensor, mask: Tensor, hard: bool = False, projected: Tensor | None = None
+    ) -> tuple[Tensor, Tensor]:
         """-> context (B, H), weights (B, S): a distribution over the real (unpadded) positions."""
-        e = self.scores(query, keys).masked_fill(~mask, float("-inf"))
+        e = self.scores(query, keys, projected).masked_fill(~mask, float("-inf"))
         weights = torch.softmax(e, dim=-1)
         if hard:  # all weight on the best position: the context is that one encoder state
             weights = nn.functional.one_hot(weights.argmax(-1), weights.size(-1)).to(weights.dtype)
@@ -191,26 +204,42 @@ class Decoder(nn.Module):
     def start(self, first: Tensor) -> DecoderState:
         return DecoderState(first, torch.zeros_like(first))
 
+    def project(self, keys: Tensor) -> Tensor | None:
+        """What every step's attention needs from the keys alone; pass it to :meth:`step` as ``projected``."""
+        return None if self.attention is None else self.attention.project(keys)
+
     def step(
-        self, prev: Tensor, state: DecoderState, keys: Tensor, mask: Tensor, hard: bool = False
+        self, prev: Tensor, state: DecoderState, keys: Tensor, mask: Tensor, hard: bool = False,
+        projected: Tensor | None = None,
     ) -> tuple[Tensor, DecoderState, Tensor | None]:
         """prev (B,) ids -> logits (B, V), next state, attention weights (B, S) or None."""
+        out, state, weights = self.step_state(prev, state, keys, mask, hard, projected)
+        return self.logits(out), state, weights
+
+    def step_state(
+        self, prev: Tensor, state: DecoderState, keys: Tensor, mask: Tensor, hard: bool = False,
+        projected: Tensor | None = None,
+    ) -> tuple[Tensor, DecoderState, Tensor | None]:
+        """One step up to the attentional state h~ (B, H), before the output layer."""
         y = self.drop(self.embed(prev))  # (B, E)
         weights = None
         if self.variant == "plain":
             s = self.cell(y, state.s)
             out = torch.tanh(self.combine(s))
         elif self.variant == "additive":  # attend with the previous state, feed the context in
-            context, weights = self.attention(state.s, keys, mask, hard)
+            context, weights = self.attention(state.s, keys, mask, hard, projected)
             s = self.cell(torch.cat([y, context], -1), state.s)
             out = torch.tanh(self.combine(torch.cat([context, s], -1)))
         else:  # Luong: step, then attend with the new state; feed h~ to the next step
             s = self.cell(torch.cat([y, state.feed], -1), state.s)
-            context, weights = self.attention(s, keys, mask, hard)
+            context, weights = self.attention(s, keys, mask, hard, projected)
             out = torch.tanh(self.combine(torch.cat([context, s], -1)))
-        logits = self.to_emb(self.drop(out)) @ self.embed.weight.t() + self.bias  # tied output layer
         feed = out if self.variant in ("dot", "general", "concat") else state.feed
-        return logits, DecoderState(s, feed), weights
+        return out, DecoderState(s, feed), weights
+
+    def logits(self, out: Tensor) -> Tensor:
+        """h~ (..., H) -> logits (..., V) through the tied output layer."""
+        return self.to_emb(self.drop(out)) @ self.embed.weight.t() + self.bias
 
 
 class Seq2Seq(nn.Module):
@@ -236,17 +265,19 @@ class Seq2Seq(nn.Module):
         guess otherwise.
         """
         keys, mask, state = self.encode(src, lengths)
+        projected = self.decoder.project(keys)
         prev = tgt_in[:, 0]
-        logits, attn = [], []
+        outs, attn = [], []
         for t in range(tgt_in.size(1)):
-            step_logits, state, weights = self.decoder.step(prev, state, keys, mask)
-            logits.append(step_logits)
+            out, state, weights = self.decoder.step_state(prev, state, keys, mask, projected=projected)
+            outs.append(out)
             if weights is not None:
                 attn.append(weights)
             if t + 1 < tgt_in.size(1):
                 use_ref = teacher_forcing >= 1.0 or torch.rand(()) < teacher_forcing
-                prev = tgt_in[:, t + 1] if use_ref else step_logits.argmax(-1)
-        return torch.stack(logits, 1), (torch.stack(attn, 1) if attn else None)
+                prev = tgt_in[:, t + 1] if use_ref else self.decoder.logits(out).argmax(-1)
+        # The output layer runs once over every step (one large product rather than T small ones).
+        return self.decoder.logits(torch.stack(outs, 1)), (torch.stack(attn, 1) if attn else None)
 
 
 def start_tokens(batch: int, device=None) -> Tensor:

@@ -26,11 +26,12 @@ def greedy_batch(model: Seq2Seq, src: Tensor, lengths: Tensor, max_len: int | No
     """Greedy translations of a batch -> token ids per sentence, without the end token."""
     model.eval()
     keys, mask, state = model.encode(src, lengths)
+    projected = model.decoder.project(keys)
     prev = start_tokens(src.size(0), src.device)
     out = torch.zeros(src.size(0), 0, dtype=torch.long, device=src.device)
     done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
     for _ in range(max_len or model.cfg.max_len):
-        logits, state, _ = model.decoder.step(prev, state, keys, mask, hard)
+        logits, state, _ = model.decoder.step(prev, state, keys, mask, hard, projected)
         prev = logits.argmax(-1)
         out = torch.cat([out, prev.unsqueeze(1)], 1)
         done |= prev == EOS_ID
@@ -58,9 +59,10 @@ def greedy_steps(model: Seq2Seq, src_ids: list[int], hard: bool = False, max_len
     dev = device_of(model)
     src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     keys, mask, state = model.encode(src, torch.tensor([len(src_ids)]))
+    projected = model.decoder.project(keys)
     prev = start_tokens(1, dev)
     for _ in range(max_len or model.cfg.max_len):
-        logits, state, weights = model.decoder.step(prev, state, keys, mask, hard)
+        logits, state, weights = model.decoder.step(prev, state, keys, mask, hard, projected)
         probs = torch.softmax(logits, -1)[0]
         token = int(probs.argmax())
         yield Step(token, float(probs[token]), None if weights is None else weights[0].tolist())
@@ -100,6 +102,7 @@ def beam_search(
     dev = device_of(model)
     src = torch.tensor([src_ids], dtype=torch.long, device=dev)
     keys, mask, state = model.encode(src, torch.tensor([len(src_ids)]))
+    projected = model.decoder.project(keys)
     beams = [Hypothesis([], 0.0)]
     finished: list[Hypothesis] = []
     for t in range(max_len or model.cfg.max_len):
@@ -107,7 +110,8 @@ def beam_search(
         prev = torch.tensor([h.tokens[-1] if h.tokens else -1 for h in beams], device=dev)
         prev = torch.where(prev < 0, start_tokens(k, dev), prev)
         logits, new_state, weights = model.decoder.step(
-            prev, state, keys.expand(k, -1, -1), mask.expand(k, -1), hard
+            prev, state, keys.expand(k, -1, -1), mask.expand(k, -1), hard,
+            None if projected is None else projected.expand(k, -1, -1),
         )
         logp = torch.log_softmax(logits, -1)  # (k, V)
         total = logp + torch.tensor([h.logprob for h in beams], device=dev).unsqueeze(1)

@@ -14,7 +14,7 @@ from . import torch_io
 from .checkpoint import card_command, card_model
 from .text import analyze
 from .transformer import Transformer, TransformerConfig
-from .translator import Translation, depth_notices, quality_lines
+from .translator import Translation, depth_notices, quality_lines, training_lines
 from .vocab import Vocab
 
 VARIANT = "transformer"
@@ -122,11 +122,6 @@ def model_card(t: TransformerTranslator, command: str, evaluation: dict | None) 
         "## Training",
         "",
         *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
-        f"- training pairs: {meta.get('train_pairs', '?'):,}",
-        f"- steps: {meta.get('steps', '?')}",
-        f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
-        f"- dev BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('dev_bleu_per_epoch', []))}",
-        f"- averaged weights of the last epochs: dev BLEU {meta.get('averaged_dev_bleu')} (float32, during training)",
-        f"- kept: {meta.get('kept', '?')} (dev BLEU {meta.get('best_dev_bleu', '?')} in float32; the shipped float16 weights are measured below)",
+        *training_lines(meta),
     ]
     return "\n".join(lines + quality_lines("transformer", evaluation)) + "\n"

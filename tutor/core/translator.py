@@ -166,19 +166,32 @@ def model_card(t: Translator, command: str, evaluation: dict | None) -> str:
         "## Training",
         "",
         *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
-        f"- training pairs: {meta.get('train_pairs', '?'):,}",
-        f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
-        f"- dev BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('dev_bleu_per_epoch', []))}",
-        f"- kept: epoch {meta.get('best_epoch', '?')} (best dev BLEU {meta.get('best_dev_bleu', '?')})",
+        *training_lines(meta),
     ]
     return "\n".join(lines + quality_lines("seq2seq", evaluation)) + "\n"
+
+
+def training_lines(meta: dict) -> list[str]:
+    """A translator card's data split, training time and choice of checkpoint, all on the validation split."""
+    lines = [
+        f"- {meta.get('carved', 'training pairs: ' + format(meta.get('train_pairs', 0), ','))}",
+        f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
+        f"- steps: {meta['steps']}" if "steps" in meta else "",
+        f"- validation BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('valid_bleu_per_epoch', []))}",
+    ]
+    if meta.get("averaged_valid_bleu") is not None:
+        lines.append(f"- average of the last epochs' weights: validation BLEU {meta['averaged_valid_bleu']}")
+    lines.append(f"- kept: {meta.get('kept', '?')} (validation BLEU {meta.get('best_valid_bleu', '?')}, float32; "
+                 "dev was not looked at until the kept model was measured below, once)")
+    return [line for line in lines if line]
 
 
 def quality_lines(command: str, evaluation: dict | None) -> list[str]:
     """A translator card's "## Quality" section from `tutor eval <command>`: BLEU overall and by source length."""
     if not evaluation:
         return []
-    lines = ["", f"## Quality (`tutor eval {command}`, dev split, sacrebleu tokenize=none)", ""]
+    lines = ["", f"## Quality (`tutor eval {command}`, dev split as held-out data, float16 weights as shipped, "
+             "sacrebleu tokenize=none)", ""]
     for name, result in evaluation.items():
         buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())
         lines.append(f"- {name}: BLEU {result['bleu']:.2f}; by source length: {buckets}")

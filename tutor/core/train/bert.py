@@ -3,8 +3,9 @@
 Pretraining: every batch is masked afresh by :func:`tutor.core.masking.mask_tokens`
 (15 %; 80/10/10), and the loss is the cross-entropy of the original token at
 the chosen positions only. AdamW, linear warm-up then cosine decay; the epoch
-with the lowest dev loss is kept. Dev is always masked with the same seeds, so
-top-1 / top-5 accuracy can be compared between epochs and runs.
+with the lowest loss on the validation split carved from train is kept. It is
+always masked with the same seeds, so top-1 / top-5 accuracy can be compared
+between epochs and runs. Dev is measured once, by the CLI, on the kept model.
 
 Fine-tuning (:func:`finetune`): the pretrained encoder plus a linear layer on
 the [CLS] vector, trained on labelled sentences. ``freeze=True`` keeps the
@@ -31,7 +32,7 @@ from . import TrainingCancelled
 from .gpt import MonolingualData, lr_at, prepare as prepare_text
 from .seq2seq import REPORT_EVERY, batches
 
-EVAL_SEEDS = (0, 1, 2, 3)  # dev is masked four times, always the same way
+EVAL_SEEDS = (0, 1, 2, 3)  # held-out text is masked four times, always the same way
 
 
 def prepare(data_dir: Path, min_count: int = 2, limit: int | None = None) -> MonolingualData:
@@ -59,7 +60,7 @@ class Progress:
     batches: int
     loss: float
     elapsed: float
-    dev: tuple[dict, ...] = ()  # per finished epoch
+    valid: tuple[dict, ...] = ()  # per finished epoch
 
 
 def mlm_loss(model: BERT, inputs: torch.Tensor, labels: torch.Tensor, bf16: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -74,7 +75,7 @@ def mlm_loss(model: BERT, inputs: torch.Tensor, labels: torch.Tensor, bf16: bool
 
 @torch.no_grad()
 def evaluate(model: BERT, seqs: Sequence[Sequence[int]], seeds: Sequence[int] = EVAL_SEEDS, batch_size: int = 128) -> dict:
-    """Masked-token loss and top-1 / top-5 accuracy, dev masked with fixed seeds."""
+    """Masked-token loss and top-1 / top-5 accuracy, held-out text masked with fixed seeds."""
     model.eval()
     device = next(model.parameters()).device
     nll, top1, top5, n = 0.0, 0, 0, 0
@@ -115,7 +116,7 @@ def pretrain(
     gen = torch.Generator().manual_seed(cfg.seed)
     model = BERT(model_cfg).to(device)
     train_ids = [encode(data.vocab, s, model_cfg.max_positions) for s in data.train]
-    dev_ids = [encode(data.vocab, s, model_cfg.max_positions) for s in data.dev]
+    valid_ids = [encode(data.vocab, s, model_cfg.max_positions) for s in data.valid]
     opt = _optimizer(model, cfg.lr, cfg.weight_decay)
     pairs = [(s, s) for s in train_ids]  # batches() groups by the length of the first element
     per_epoch = len(batches(pairs, cfg.batch_size, None))
@@ -142,7 +143,7 @@ def pretrain(
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and b % REPORT_EVERY == 0:
                 on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
-        scores = evaluate(model, dev_ids)
+        scores = evaluate(model, valid_ids)
         history.append(scores)
         if scores["loss"] < best_loss:
             best_loss, best = scores["loss"], copy.deepcopy(model.state_dict())
@@ -153,11 +154,13 @@ def pretrain(
     model.cpu()
     best_epoch = min(range(len(history)), key=lambda i: history[i]["loss"])
     figures = {
-        "dev_per_epoch": history,
+        "valid_per_epoch": history,
         "best_epoch": best_epoch + 1,
-        "dev": history[best_epoch],
+        "valid": history[best_epoch],
         "train_seconds": round(time.perf_counter() - t0, 1),
         "train_sentences": len(data.train),
+        "valid_sentences": len(data.valid),
+        "carved": data.carved,
         "steps": step,
         "device": str(device),
     }

@@ -3,8 +3,9 @@
 Every sentence is one training sequence: the input is ``<s> w1 … wn`` and the
 target is ``w1 … wn </s>``, so each prefix is an example for the word after
 it (self-supervised: the text is its own label). AdamW, a linear warm-up then
-cosine decay of the learning rate, and the epoch with the lowest dev
-perplexity is kept.
+cosine decay of the learning rate, and the epoch (or the average of the last
+epochs' weights) with the lowest perplexity on the validation split carved from
+train is kept. Dev is never looked at here: the CLI measures it once at the end.
 """
 
 from __future__ import annotations
@@ -25,22 +26,28 @@ from ..gpt import GPT, GPTConfig, perplexity, perplexity_terms
 from ..text import tokenize
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, UNK_ID, Vocab
 from . import TrainingCancelled
-from .seq2seq import REPORT_EVERY, batches
+from .seq2seq import REPORT_EVERY, average_of, batches
 
 
 @dataclass
 class MonolingualData:
     vocab: Vocab
     train: list[list[str]]
-    dev: list[list[str]]
+    valid: list[list[str]]  # carved from train; chooses the checkpoint
+    carved: str = ""  # how the validation split was drawn, for the card
+
+
+def japanese(pairs) -> list[list[str]]:
+    """The Japanese side as MeCab tokens, empty lines dropped."""
+    return [s for s in (tokenize(p.ja) for p in pairs) if s]
 
 
 def prepare(data_dir: Path, min_count: int = 2, limit: int | None = None,
             build: Callable[..., Vocab] = Vocab.build) -> MonolingualData:
-    """The Japanese side of train and dev as MeCab tokens (empty lines dropped), and a vocabulary from train."""
-    train = [s for s in (tokenize(p.ja) for p in corpus.read_pairs(data_dir, "train", limit)) if s]
-    dev = [s for s in (tokenize(p.ja) for p in corpus.read_pairs(data_dir, "dev")) if s]
-    return MonolingualData(build(train, min_count), train, dev)
+    """Train's Japanese side split into training and validation sentences, and a vocabulary from the training part."""
+    carved = corpus.carve(data_dir, limit)
+    train = japanese(carved.train)
+    return MonolingualData(build(train, min_count), train, japanese(carved.valid), carved.describe())
 
 
 def examples(ids: Sequence[int], max_positions: int) -> tuple[list[int], list[int]]:
@@ -60,7 +67,7 @@ def collate(seqs: list[list[int]], index: list[int], max_positions: int) -> tupl
     return inputs, targets
 
 
-def dev_perplexity(model: GPT, seqs: list[list[int]], batch_size: int = 128) -> float:
+def held_out_perplexity(model: GPT, seqs: list[list[int]], batch_size: int = 128) -> float:
     model.eval()
     device = next(model.parameters()).device
     nll, n = 0.0, 0
@@ -93,7 +100,7 @@ class GPTProgress:
     batches: int
     loss: float
     elapsed: float
-    dev_ppl: tuple[float, ...] = ()
+    valid_ppl: tuple[float, ...] = ()
 
 
 def noise_inputs(x: torch.Tensor, rate: float) -> torch.Tensor:
@@ -128,7 +135,7 @@ def train(
     rng = random.Random(cfg.seed)
     model = GPT(model_cfg).to(device)
     train_ids = [data.vocab.encode(s) for s in data.train]
-    dev_ids = [data.vocab.encode(s) for s in data.dev]
+    valid_ids = [data.vocab.encode(s) for s in data.valid]
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
@@ -162,7 +169,7 @@ def train(
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
                 on_progress(GPTProgress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
-        ppl = dev_perplexity(model, dev_ids)
+        ppl = held_out_perplexity(model, valid_ids)
         history.append(round(ppl, 2))
         if ppl < best_ppl:
             best_ppl, best = ppl, copy.deepcopy(model.state_dict())
@@ -172,8 +179,8 @@ def train(
             on_progress(GPTProgress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
     kept, averaged_ppl = f"epoch {history.index(min(history)) + 1}", None
     if len(snapshots) > 1:
-        model.load_state_dict({k: (sum(s[k].float() for s in snapshots) / len(snapshots)).to(snapshots[0][k].dtype) for k in snapshots[0]})
-        averaged_ppl = dev_perplexity(model, dev_ids)
+        model.load_state_dict(average_of(snapshots))
+        averaged_ppl = held_out_perplexity(model, valid_ids)
         if averaged_ppl <= best_ppl:
             kept, best_ppl, best = f"average of the last {len(snapshots)} epochs", averaged_ppl, None
     if best is not None:
@@ -181,13 +188,15 @@ def train(
     model.eval()
     model.cpu()
     figures = {
-        "dev_ppl_per_epoch": history,
-        "averaged_dev_ppl": None if averaged_ppl is None else round(averaged_ppl, 2),
+        "valid_ppl_per_epoch": history,
+        "averaged_valid_ppl": None if averaged_ppl is None else round(averaged_ppl, 2),
         "kept": kept,
-        "best_dev_ppl": round(best_ppl, 2),
+        "best_valid_ppl": round(best_ppl, 2),
         "best_epoch": history.index(min(history)) + 1,
         "train_seconds": round(time.perf_counter() - t0, 1),
         "train_sentences": len(data.train),
+        "valid_sentences": len(data.valid),
+        "carved": data.carved,
         "steps": step,
         "device": str(device),
     }

@@ -1,14 +1,20 @@
-"""Train an RNN translator (ja -> en) on the parallel corpus; keep the best dev-BLEU checkpoint.
+"""Train an RNN translator (ja -> en) on the parallel corpus; keep the best checkpoint on a validation split.
 
 :func:`prepare` tokenizes the corpus once (MeCab for Japanese, the corpus's own
-tokens for English) and builds both vocabularies from the training split.
-:func:`train` runs the epochs, reports through ``on_progress`` every few batches
-and after each dev evaluation, and stops early when ``should_stop`` says so.
+tokens for English), carves the validation split out of train
+(:func:`tutor.core.corpus.carve`) and builds both vocabularies from the rest.
+:func:`train` runs the epochs with a cosine-decaying learning rate, measures
+validation BLEU after each, averages the weights of the last few epochs, and
+keeps whichever of the average and the best single epoch scores higher on
+validation. Dev is never looked at here: the CLI measures it once at the end.
+It reports through ``on_progress`` every few batches and after each validation,
+and stops early when ``should_stop`` says so.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -33,20 +39,24 @@ class ParallelData:
     src_vocab: Vocab
     tgt_vocab: Vocab
     train: list[tuple[list[str], list[str]]]  # (MeCab tokens, English tokens)
-    dev: list[tuple[list[str], list[str]]]
+    valid: list[tuple[list[str], list[str]]]  # carved from train; chooses the checkpoint
+    carved: str = ""  # how the validation split was drawn, for the card
+
+
+def tokenized(pairs) -> list[tuple[list[str], list[str]]]:
+    """(MeCab tokens, English tokens) of each pair, pairs with an empty side dropped."""
+    return [(s, t) for s, t in ((tokenize(p.ja), p.en.split()) for p in pairs) if s and t]
 
 
 def prepare(data_dir: Path, min_count: int = 2, limit: int | None = None) -> ParallelData:
-    def split(name: str, n: int | None):
-        return [(tokenize(p.ja), p.en.split()) for p in corpus.read_pairs(data_dir, name, n)]
-
-    train_pairs = [(s, t) for s, t in split("train", limit) if s and t]
-    dev_pairs = [(s, t) for s, t in split("dev", None) if s and t]
+    carved = corpus.carve(data_dir, limit)
+    train_pairs, valid_pairs = tokenized(carved.train), tokenized(carved.valid)
     return ParallelData(
         Vocab.build((s for s, _ in train_pairs), min_count),
         Vocab.build((t for _, t in train_pairs), min_count),
         train_pairs,
-        dev_pairs,
+        valid_pairs,
+        carved.describe(),
     )
 
 
@@ -110,9 +120,12 @@ class TrainConfig:
     epochs: int = 12
     batch_size: int = 64
     lr: float = 1e-3
+    lr_final: float = 0.05  # the learning rate decays (cosine) to this share of lr by the last step
     teacher_forcing: float = 1.0
     label_smoothing: float = 0.1
     clip: float = 1.0
+    average: int = 4  # also try the mean of the last N epochs' weights (1: do not)
+    bf16: bool = True  # bfloat16 autocast for the forward pass (about 1.4x on a CPU with AVX-512 BF16)
     seed: int = 1
 
 
@@ -124,7 +137,23 @@ class Progress:
     batches: int
     loss: float  # mean over the last few batches
     elapsed: float
-    dev_bleu: tuple[float, ...] = field(default_factory=tuple)  # after each finished epoch
+    valid_bleu: tuple[float, ...] = field(default_factory=tuple)  # after each finished epoch
+
+
+def cosine_lr(step: int, total: int, cfg) -> float:
+    """lr at ``step`` (1-based) of ``total``: from cfg.lr down to cfg.lr * cfg.lr_final along half a cosine."""
+    floor = cfg.lr * cfg.lr_final
+    return floor + (cfg.lr - floor) * 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
+
+
+def average_of(snapshots: list[dict]) -> dict:
+    """The element-wise mean of several state dicts (checkpoint averaging)."""
+    return {k: (sum(s[k].float() for s in snapshots) / len(snapshots)).to(snapshots[0][k].dtype) for k in snapshots[0]}
+
+
+def valid_bleu(model: Seq2Seq, data: ParallelData) -> float:
+    hyps = [data.tgt_vocab.decode(h) for h in translate_ids(model, [data.src_vocab.encode(s) for s, _ in data.valid])]
+    return bleu(hyps, [t for _, t in data.valid])
 
 
 def train(
@@ -135,16 +164,16 @@ def train(
     should_stop: Callable[[], bool] = lambda: False,
     device: str = "cpu",
 ) -> tuple[Seq2Seq, dict]:
-    """-> the model at its best dev BLEU, and the run's figures."""
+    """-> the model kept on validation BLEU (the best epoch or the average of the last ones), and the run's figures."""
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     model = Seq2Seq(model_cfg).to(device)
     train_ids = [(data.src_vocab.encode(s), data.tgt_vocab.encode(t)) for s, t in data.train]
-    dev_src = [data.src_vocab.encode(s) for s, _ in data.dev]
-    dev_ref = [t for _, t in data.dev]
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID, label_smoothing=cfg.label_smoothing)
-    best, best_bleu, history, t0 = None, -1.0, [], time.perf_counter()
+    dev_type = torch.device(device).type
+    total = cfg.epochs * len(batches(train_ids, cfg.batch_size, None))
+    best, best_bleu, history, snapshots, step, t0 = None, -1.0, [], [], 0, time.perf_counter()
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         plan = batches(train_ids, cfg.batch_size, rng)
@@ -152,9 +181,13 @@ def train(
         for b, index in enumerate(plan, 1):
             if should_stop():
                 raise TrainingCancelled()
+            step += 1
+            for group in opt.param_groups:
+                group["lr"] = cosine_lr(step, total, cfg)
             src, lengths, tin, tout = (t.to(device) for t in collate(train_ids, index))
-            logits, _ = model(src, lengths, tin, cfg.teacher_forcing)
-            loss = loss_fn(logits.reshape(-1, logits.size(-1)), tout.reshape(-1))
+            with torch.autocast(dev_type, dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits, _ = model(src, lengths, tin, cfg.teacher_forcing)
+            loss = loss_fn(logits.float().reshape(-1, logits.size(-1)), tout.reshape(-1))
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
@@ -162,22 +195,35 @@ def train(
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
                 on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
-        hyps = [data.tgt_vocab.decode(h) for h in translate_ids(model, dev_src)]
-        score = bleu(hyps, dev_ref)
+        score = valid_bleu(model, data)
         history.append(round(score, 2))
         if score > best_bleu:
             best_bleu, best = score, copy.deepcopy(model.state_dict())
+        if epoch > cfg.epochs - cfg.average:
+            snapshots.append(copy.deepcopy(model.state_dict()))
         if on_progress:
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
-    model.load_state_dict(best)
+    best_epoch = history.index(max(history)) + 1
+    kept, averaged_bleu = f"epoch {best_epoch}", None
+    if len(snapshots) > 1:
+        model.load_state_dict(average_of(snapshots))
+        averaged_bleu = valid_bleu(model, data)
+        if averaged_bleu >= best_bleu:
+            kept, best_bleu = f"average of the last {len(snapshots)} epochs", averaged_bleu
+    if kept.startswith("epoch"):
+        model.load_state_dict(best)
     model.eval()
     model.cpu()  # saved and used from the CPU
     figures = {
-        "dev_bleu_per_epoch": history,
-        "best_dev_bleu": round(best_bleu, 2),
-        "best_epoch": history.index(max(history)) + 1,
+        "valid_bleu_per_epoch": history,
+        "averaged_valid_bleu": None if averaged_bleu is None else round(averaged_bleu, 2),
+        "kept": kept,
+        "best_valid_bleu": round(best_bleu, 2),
+        "best_epoch": best_epoch,
         "train_seconds": round(time.perf_counter() - t0, 1),
         "train_pairs": len(data.train),
+        "valid_pairs": len(data.valid),
+        "carved": data.carved,
         "device": str(device),
     }
     return model, figures

@@ -5,8 +5,9 @@ Shares the data preparation, batching and BLEU of the RNN trainer
 learning rate that rises linearly for ``warmup`` steps and then falls with the
 inverse square root of the step, label smoothing 0.1. The model kept is the
 average of the weights after the last ``average`` epochs when that scores at
-least as well on dev as the best single epoch (checkpoint averaging, also from
-the paper), else the best single epoch.
+least as well on the validation split (carved from train) as the best single
+epoch (checkpoint averaging, also from the paper), else the best single epoch.
+Dev is never looked at here: the CLI measures the kept model on it once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..transformer import Transformer, TransformerConfig
 from ..transformer_decode import greedy_batch
 from ..vocab import PAD_ID
 from . import TrainingCancelled
-from .seq2seq import REPORT_EVERY, ParallelData, Progress, batches, bleu, collate
+from .seq2seq import REPORT_EVERY, ParallelData, Progress, average_of, batches, bleu, collate
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class TransformerTrainConfig:
     label_smoothing: float = 0.1
     clip: float = 1.0
     average: int = 5  # average the weights of the last N epochs (1: no averaging)
+    bf16: bool = True  # bfloat16 autocast for the forward pass (faster on a CPU with AVX-512 BF16)
     seed: int = 1
 
 
@@ -59,9 +61,9 @@ def translate_ids(model: Transformer, src_ids: list[list[int]], batch_size: int 
     return out
 
 
-def dev_bleu(model: Transformer, data: ParallelData) -> float:
-    hyps = translate_ids(model, [data.src_vocab.encode(s) for s, _ in data.dev])
-    return bleu([data.tgt_vocab.decode(h) for h in hyps], [t for _, t in data.dev])
+def valid_bleu(model: Transformer, data: ParallelData) -> float:
+    hyps = translate_ids(model, [data.src_vocab.encode(s) for s, _ in data.valid])
+    return bleu([data.tgt_vocab.decode(h) for h in hyps], [t for _, t in data.valid])
 
 
 def train(
@@ -91,8 +93,9 @@ def train(
             for group in opt.param_groups:
                 group["lr"] = lr_at(step, cfg)
             src, _, tin, tout = (t.to(device) for t in collate(train_ids, index, max_src=model_cfg.max_positions))
-            logits = model(src, tin)
-            loss = loss_fn(logits.reshape(-1, logits.size(-1)), tout.reshape(-1))
+            with torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits = model(src, tin)
+            loss = loss_fn(logits.float().reshape(-1, logits.size(-1)), tout.reshape(-1))
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
@@ -100,7 +103,7 @@ def train(
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
                 on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
-        score = dev_bleu(model, data)
+        score = valid_bleu(model, data)
         history.append(round(score, 2))
         if score > best_bleu:
             best_bleu, best = score, copy.deepcopy(model.state_dict())
@@ -108,24 +111,27 @@ def train(
             snapshots.append(copy.deepcopy(model.state_dict()))
         if on_progress:
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
-    kept, averaged_bleu = "best epoch", None
+    best_epoch = history.index(max(history)) + 1
+    kept, averaged_bleu = f"epoch {best_epoch}", None
     if len(snapshots) > 1:
-        model.load_state_dict({k: (sum(s[k].float() for s in snapshots) / len(snapshots)).to(snapshots[0][k].dtype) for k in snapshots[0]})
-        averaged_bleu = dev_bleu(model, data)
+        model.load_state_dict(average_of(snapshots))
+        averaged_bleu = valid_bleu(model, data)
         if averaged_bleu >= best_bleu:
             kept, best_bleu = f"average of the last {len(snapshots)} epochs", averaged_bleu
-    if kept == "best epoch":
+    if kept.startswith("epoch"):
         model.load_state_dict(best)
     model.eval()
     model.cpu()  # saved and used from the CPU
     figures = {
-        "dev_bleu_per_epoch": history,
-        "averaged_dev_bleu": None if averaged_bleu is None else round(averaged_bleu, 2),
+        "valid_bleu_per_epoch": history,
+        "averaged_valid_bleu": None if averaged_bleu is None else round(averaged_bleu, 2),
         "kept": kept,
-        "best_dev_bleu": round(best_bleu, 2),
-        "best_epoch": history.index(max(history)) + 1,
+        "best_valid_bleu": round(best_bleu, 2),
+        "best_epoch": best_epoch,
         "train_seconds": round(time.perf_counter() - t0, 1),
         "train_pairs": len(data.train),
+        "valid_pairs": len(data.valid),
+        "carved": data.carved,
         "device": str(device),
         "steps": step,
     }

@@ -50,6 +50,12 @@ def corpus_sentences(data_dir: Path, split: str = "train", limit: int | None = N
     return [toks for pair in corpus.read_pairs(data_dir, split, limit) if (toks := tokenize(pair.ja))]
 
 
+def training_sentences(data_dir: Path) -> tuple[list[list[str]], str]:
+    """Train's Japanese side without the validation split every bundled model leaves out, and how it was drawn."""
+    carved = corpus.carve(data_dir)
+    return [toks for pair in carved.train if (toks := tokenize(pair.ja))], carved.describe()
+
+
 #: Sentences in the fixed sample whose loss is measured after every epoch.
 PROBE_SENTENCES = 500
 
