@@ -124,4 +124,4 @@ def model_card(t: TransformerTranslator, command: str, evaluation: dict | None) 
         *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
         *training_lines(meta),
     ]
-    return "\n".join(lines + quality_lines("transformer", evaluation)) + "\n"
+    return "\n".join(lines + quality_lines("transformer", evaluation, meta)) + "\n"

@@ -135,6 +135,21 @@ def depth_notices(model, analysis, source: list[str], target: list) -> tuple[str
     return tuple(analysis.notices) + tuple(translation_notices(source, unknown, len(target), len(target) < max_len, max_len))
 
 
+#: An attention grid reads as an alignment when the largest weight of a row is, on average, at least this
+#: (benchmarks/attention_sharpness.py; lesson L4 explains the choice of default with it).
+READABLE_SHARPNESS = 0.6
+
+
+def sharpness(t: "Translator", sentences: list[str]) -> dict:
+    """How sharp the attention is over greedy translations: the mean largest weight per row, and the share of
+    rows whose largest weight is over 0.5. Empty for the plain model."""
+    tops = [max(row) for text in sentences for row in (t.translate(text).attention or []) if row]
+    if not tops:
+        return {}
+    return {"mean_max": round(sum(tops) / len(tops), 3), "over_half": round(sum(x > 0.5 for x in tops) / len(tops), 3),
+            "rows": len(tops)}
+
+
 def vocabularies(vocab: dict, src_size: int, tgt_size: int) -> tuple[Vocab, Vocab]:
     """The source and target vocabularies of a translator's vocab.json, checked against its config."""
     src_vocab, tgt_vocab = Vocab(vocab["src"]), Vocab(vocab["tgt"])
@@ -168,7 +183,21 @@ def model_card(t: Translator, command: str, evaluation: dict | None) -> str:
         *[f"- {k}: {v}" for k, v in meta.get("train_config", {}).items()],
         *training_lines(meta),
     ]
-    return "\n".join(lines + quality_lines("seq2seq", evaluation)) + "\n"
+    return "\n".join(lines + quality_lines("seq2seq", evaluation, meta)) + "\n"
+
+
+def validation_lines(meta: dict) -> list[str]:
+    """The kept model measured on the validation split: what the translators' defaults are chosen on."""
+    v = meta.get("validation")
+    if not v:
+        return []
+    lines = ["", "## Validation (the split carved from train; defaults are chosen on these figures)", ""]
+    lines += [f"- {name}: BLEU {r['bleu']:.2f}" for name, r in v.items() if isinstance(r, dict) and "bleu" in r]
+    sharp = v.get("sharpness")
+    if sharp:
+        lines.append(f"- attention sharpness (greedy): mean largest weight per row {sharp['mean_max']:.3f}, "
+                     f"rows whose largest weight is over 0.5: {sharp['over_half']:.0%} ({sharp['rows']:,} rows)")
+    return lines
 
 
 def training_lines(meta: dict) -> list[str]:
@@ -177,7 +206,8 @@ def training_lines(meta: dict) -> list[str]:
         f"- {meta.get('carved', 'training pairs: ' + format(meta.get('train_pairs', 0), ','))}",
         f"- time: {meta.get('train_seconds', '?')} s on the 2-core CPU",
         f"- steps: {meta['steps']}" if "steps" in meta else "",
-        f"- validation BLEU (greedy) after each epoch: {', '.join(str(b) for b in meta.get('valid_bleu_per_epoch', []))}",
+        "- validation BLEU (greedy) after each epoch (– : not measured): "
+        + ", ".join("–" if b is None else str(b) for b in meta.get("valid_bleu_per_epoch", [])),
     ]
     if meta.get("averaged_valid_bleu") is not None:
         lines.append(f"- average of the last epochs' weights: validation BLEU {meta['averaged_valid_bleu']}")
@@ -186,11 +216,12 @@ def training_lines(meta: dict) -> list[str]:
     return [line for line in lines if line]
 
 
-def quality_lines(command: str, evaluation: dict | None) -> list[str]:
-    """A translator card's "## Quality" section from `tutor eval <command>`: BLEU overall and by source length."""
+def quality_lines(command: str, evaluation: dict | None, meta: dict | None = None) -> list[str]:
+    """A translator card's "## Validation" and "## Quality" sections: BLEU overall and by source length."""
+    lines = validation_lines(meta or {})
     if not evaluation:
-        return []
-    lines = ["", f"## Quality (`tutor eval {command}`, dev split as held-out data, float16 weights as shipped, "
+        return lines
+    lines += ["", f"## Quality (`tutor eval {command}`, dev split as held-out data, float16 weights as shipped, "
              "sacrebleu tokenize=none)", ""]
     for name, result in evaluation.items():
         buckets = ", ".join(f"{k} words: {v['bleu']:.2f} ({v['sentences']})" for k, v in result["buckets"].items())

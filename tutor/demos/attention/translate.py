@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, ScrollableContainer, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from ...core.variants import GRID_DEFAULT, VARIANT_NAMES
+from ...core.variants import BEST_BEAM, GRID_DEFAULT, VARIANT_NAMES
 from ...widgets.attention_grid import AttentionGrid
 from ..base import Page, PageError, hidden
 from ..models import available_variants
@@ -143,7 +143,7 @@ class AttentionPage(Page):
             yield Label("注意")
             yield Select([("ソフト", "soft"), ("ハード", "hard")], value="soft", allow_blank=False, id="att-mode", compact=True)
             yield Label("ビーム")
-            yield Select([(str(b), b) for b in BEAMS], value=1, allow_blank=False, id="att-beam", compact=True)
+            yield Select([(str(b), b) for b in BEAMS], value=BEST_BEAM, allow_blank=False, id="att-beam", compact=True)
             yield Label("速さ")
             yield Select(SPEEDS, value=0.25, allow_blank=False, id="att-speed", compact=True)
             yield Label("")
