@@ -121,14 +121,14 @@ def translate_ids(model: Seq2Seq, src_ids: list[list[int]], batch_size: int = 10
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 12
-    batch_size: int = 64
-    lr: float = 1e-3
+    epochs: int = 10
+    batch_size: int = 128
+    lr: float = 2e-3
     lr_final: float = 0.05  # the learning rate decays (cosine) to this share of lr by the last step
     teacher_forcing: float = 1.0
     label_smoothing: float = 0.1
     clip: float = 1.0
-    average: int = 4  # also try the mean of the last N epochs' weights (1: do not)
+    average: int = 3  # also try the mean of the last N epochs' weights (1: do not)
     valid_from: int | None = None  # first epoch measured on validation (default: the second half; earlier
     # epochs, at a high learning rate, are never the best, and measuring 2,000 sentences takes ~20 s)
     bf16: bool = True  # bfloat16 autocast for the forward pass (about 1.4x on a CPU with AVX-512 BF16)
