@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, device as _device, err as _err, find_corpus as _corpus, guarded
+from .cli_common import EXIT_FAIL, device as _device, err as _err, find_corpus as _corpus, guarded, read_eval_files, seed
 from .settings import Paths
 
 #: `tutor train bert` defaults (BertConfig and BertTrainConfig's; a test keeps them equal).
@@ -47,7 +47,7 @@ def add_train_parsers(tsub) -> None:
     p.add_argument("--threshold", type=float, default=CLASSIFIER_DEFAULTS["threshold"],
                    help="英語側の VADER スコアがこの値以上なら positive、-この値以下なら negative（その間は使わない）")
     p.add_argument("--encoder", type=Path, help="事前学習済み BERT のフォルダ（既定: 同梱の models/bert）")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=seed, default=1)
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--out", type=Path, help="保存先（既定: ユーザーデータの models/bert-sentiment）")
 
@@ -130,13 +130,8 @@ def cmd_eval_bert(args, paths: Paths) -> int:
     from .core import bert_lm, corpus
     from .core.text import tokenize
 
-    if args.ja is not None:
-        try:
-            lines = args.ja.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            _err(f"{args.ja} を読めません: {exc}")
-            return EXIT_FAIL
-    else:
+    lines = read_eval_files(args.ja)[0]
+    if lines is None:
         data_dir = _corpus(args, paths)
         if data_dir is None:
             return EXIT_FAIL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import re
 import sys
 import threading
 from pathlib import Path
@@ -47,7 +48,7 @@ def guarded(command, args, paths: Paths, expected: tuple[type[Exception], ...] =
 
     try:
         return command(args, paths)
-    except (ModelError, *expected) as exc:
+    except (ModelError, InputFileError, *expected) as exc:
         err(str(exc))
         return EXIT_FAIL
 
@@ -86,3 +87,66 @@ def as_they_arrive(lines: Iterable[str], most: int = 100) -> Iterator[list[str]]
                 raise item
         if batch:
             yield batch
+
+
+#: Seeds go to torch.Generator.manual_seed, which takes 64 bits.
+SEED_LIMIT = 2**64
+
+
+def seed(value: str) -> int:
+    """argparse type of every --seed: an integer 0 <= n < 2^64 (a larger one overflowed inside torch)."""
+    import argparse
+
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"整数を指定してください（{value!r}）") from None
+    if not 0 <= n < SEED_LIMIT:
+        raise argparse.ArgumentTypeError("0 以上 2^64 (18446744073709551616) 未満の整数にしてください")
+    return n
+
+
+
+class InputFileError(Exception):
+    """A --ja / --en file that cannot be used; the message says which and why."""
+
+
+def _joined(line: str) -> str:
+    """A line of pre-split Japanese (the corpus's own files: 兄 は 港町 の …) read as the learner writes it:
+    spaces between two non-ASCII characters are dropped, spaces next to Latin words kept."""
+    return re.sub(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])", "", line).strip()
+
+
+def read_lines(path: Path, option: str, japanese: bool = False) -> list[str]:
+    """The lines of a --ja / --en file: missing, a folder, binary, not UTF-8 or empty each get a message."""
+    if not path.exists():
+        raise InputFileError(f"{option} のファイルがありません: {path}")
+    if path.is_dir():
+        raise InputFileError(f"{option} にはフォルダではなくファイルを指定してください: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{option} のファイルを読めません: {path}（{exc.strerror or exc}）") from None
+    if b"\x00" in data:
+        raise InputFileError(f"{option} のファイルはテキストではないようです（NUL バイトがあります）: {path}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{option} のファイルが UTF-8 のテキストではありません（{exc.start} バイト目）: {path}") from None
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise InputFileError(f"{option} のファイルに文がありません: {path}")
+    return [_joined(line) for line in lines] if japanese else lines
+
+
+def read_eval_files(ja: Path | None, en: Path | None = None, paired: bool = False) -> tuple[list[str] | None, list[str] | None]:
+    """Every `eval` command's --ja (and, for the translators, --en) files; (None, None) when not given.
+
+    With ``paired``, both or neither must be given and their line counts must agree."""
+    if paired and (ja is None) != (en is None):
+        raise InputFileError("--ja と --en は両方指定してください。")
+    ja_lines = read_lines(ja, "--ja", japanese=True) if ja is not None else None
+    en_lines = read_lines(en, "--en") if en is not None else None
+    if ja_lines is not None and en_lines is not None and len(ja_lines) != len(en_lines):
+        raise InputFileError(f"行数が合いません: --ja {ja} は {len(ja_lines)} 行、--en {en} は {len(en_lines)} 行です。")
+    return ja_lines, en_lines

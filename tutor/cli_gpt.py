@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, err as _err, find_corpus, device as _device, guarded
+from .cli_common import EXIT_FAIL, err as _err, find_corpus, device as _device, guarded, read_eval_files, seed
 from .settings import Paths
 
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
@@ -19,12 +19,12 @@ GPT_DEFAULTS = {"epochs": 28, "batch_size": 64, "lr": 1e-3, "warmup": 500, "d_mo
 def add_generate_parser(sub) -> None:
     p = sub.add_parser("generate", help="日本語の文の続きを GPT で生成する")
     p.add_argument("prompt", help="書き出し（空なら文の最初から）")
-    p.add_argument("--temperature", type=float, default=1.0, help="温度（0 で貪欲法）")
+    p.add_argument("--temperature", type=float, default=1.0, help="温度（0.01 未満は 0 と同じ貪欲法）")
     p.add_argument("--top-k", type=int, default=None, help="確率の高い k 語だけから選ぶ")
     p.add_argument("--top-p", type=float, default=None, help="確率の合計が p に届くまでの語だけから選ぶ")
     p.add_argument("--beam", type=int, default=1, help="ビーム幅（2 以上でビーム探索）")
     p.add_argument("--max-tokens", type=int, default=20)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--json", action="store_true")
 
@@ -35,7 +35,7 @@ def add_pretrain_args(p, defaults: dict, folder: str) -> None:
         p.add_argument("--" + key.replace("_", "-"), type=int, default=defaults[key])
     p.add_argument("--lr", type=float, default=defaults["lr"])
     p.add_argument("--dropout", type=float, default=defaults["dropout"])
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=seed, default=1)
     p.add_argument("--bf16", action="store_true", help="bfloat16 の自動混合精度で学習する（AVX-512 BF16 のある CPU や GPU で約 2 倍速）")
     p.add_argument("--limit", type=int, help="学習に使う文の数（既定: すべて）")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
@@ -117,13 +117,8 @@ def cmd_eval(args, paths: Paths) -> int:
     except corpus.CorpusNotFound as exc:
         _err(f"{exc}（n-gram の基準モデルを学習文から作るために必要です）")
         return EXIT_FAIL
-    if args.ja is not None:
-        try:
-            lines = args.ja.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            _err(f"{args.ja} を読めません: {exc}")
-            return EXIT_FAIL
-    else:
+    lines = read_eval_files(args.ja)[0]
+    if lines is None:
         lines = [p.ja for p in corpus.read_pairs(data_dir, "dev")]
     lm = _load(args, paths)
     sentences = [tokenize(line) for line in lines]

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, as_they_arrive, err as _err, find_corpus, device as _device, guarded
+from .cli_common import EXIT_FAIL, as_they_arrive, err as _err, find_corpus, device as _device, guarded, read_eval_files, seed
 from .settings import Paths
 
 from .core.variants import BEST as DEFAULT_VARIANT, BEST_BEAM  # the best readable translator (see variants.py)
@@ -37,7 +37,7 @@ def _eval_args(p) -> None:
 
 
 def _data_args(p, default_out: str) -> None:
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=seed, default=1)
     p.add_argument("--limit", type=int, help="学習に使う文対の数（既定: すべて）")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--out", type=Path, help=f"保存先（既定: ユーザーデータの models/{default_out}）")
@@ -176,16 +176,8 @@ def validate(model, pairs, beam: int) -> dict:
 def cmd_eval(args, paths: Paths) -> int:
     from .core import corpus
 
-    if (args.ja is None) != (args.en is None):
-        _err("--ja と --en は両方指定してください。")
-        return 2
-    if args.ja is not None:
-        ja = args.ja.read_text(encoding="utf-8").splitlines()
-        en = args.en.read_text(encoding="utf-8").splitlines()
-        if len(ja) != len(en):
-            _err(f"行数が合いません: {args.ja} {len(ja)} 行、{args.en} {len(en)} 行")
-            return EXIT_FAIL
-    else:
+    ja, en = read_eval_files(args.ja, args.en, paired=True)
+    if ja is None:
         try:
             pairs = list(corpus.read_pairs(corpus.find(paths.corpus_dir), "dev"))
         except corpus.CorpusNotFound as exc:

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, err as _err, guarded
+from .cli_common import EXIT_FAIL, err as _err, guarded, seed
 from .settings import Paths
 
 
@@ -46,7 +46,7 @@ def add_train_parser(tsub) -> None:
     p.add_argument("--window", type=_positive, help="窓幅: 前後それぞれ何語を文脈とするか")
     p.add_argument("--epochs", type=_positive, help="コーパスを何周するか")
     p.add_argument("--min-count", type=_positive, help="これより少ない出現回数の語は語彙から除く")
-    p.add_argument("--seed", type=int, help="乱数の種")
+    p.add_argument("--seed", type=seed, help="乱数の種")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ（train.ja を読む）")
     p.add_argument("--out", type=Path, help="保存先フォルダ（既定: ユーザーデータの models/word2vec-<mode>）")
 

@@ -132,3 +132,111 @@ BAD_OPTIONS = [
 def test_out_of_range_option(capsys, paths, monkeypatch, argv) -> None:
     code, out, err = run(capsys, argv, paths, monkeypatch)
     check(code, out, err, " ".join(argv))
+
+
+# -- issue 20: files, seeds, tiny temperatures and model folders of another kind ----------------------------
+
+def bad_files(tmp_path):
+    """Each kind of unusable --ja / --en file, by name."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    (tmp_path / "binary").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "latin1").write_bytes("café とは\n".encode("latin-1", errors="replace") + b"\xe9\xff\n")
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "blank").write_text("\n  \n\u3000\n", encoding="utf-8")
+    return {"missing": tmp_path / "nope.ja", "folder": folder, "binary": tmp_path / "binary",
+            "not-utf8": tmp_path / "latin1", "empty": tmp_path / "empty", "blank-lines": tmp_path / "blank"}
+
+
+EVAL_COMMANDS = {
+    "eval seq2seq": ["eval", "seq2seq"],
+    "eval transformer": ["eval", "transformer"],
+    "eval gpt": ["eval", "gpt"],
+    "eval bert": ["eval", "bert"],
+}
+FILE_CASES = ["missing", "folder", "binary", "not-utf8", "empty", "blank-lines"]
+
+
+@pytest.mark.parametrize("case", FILE_CASES)
+@pytest.mark.parametrize("command", list(EVAL_COMMANDS))
+def test_an_unusable_file_is_refused_with_a_message(capsys, paths, monkeypatch, tmp_path, command, case) -> None:
+    bad = bad_files(tmp_path)[case]
+    good = tmp_path / "good.en"
+    good.write_text("i like cats .\n", encoding="utf-8")
+    argv = [*EVAL_COMMANDS[command], "--ja", str(bad)]
+    if command in ("eval seq2seq", "eval transformer"):
+        argv += ["--en", str(good)]
+    code, out, err = run(capsys, argv, paths, monkeypatch)
+    check(code, out, err, f"{command} --ja {case}")
+    assert code != 0 and ("--ja" in err or "コーパス" in err), err
+
+
+@pytest.mark.parametrize("command", ["eval seq2seq", "eval transformer"])
+def test_the_reference_file_is_checked_too_and_must_match_line_for_line(capsys, paths, monkeypatch, tmp_path, command) -> None:
+    ja, en = tmp_path / "x.ja", tmp_path / "x.en"
+    ja.write_text("猫が好きです。\n犬が好きです。\n", encoding="utf-8")
+    for en_bytes, says in ((b"\xff\xfe\n", "--en"), ("i like cats .\n".encode(), "行数が合いません"), (b"", "--en")):
+        en.write_bytes(en_bytes)
+        code, out, err = run(capsys, [*EVAL_COMMANDS[command], "--ja", str(ja), "--en", str(en)], paths, monkeypatch)
+        check(code, out, err, f"{command} --en {en_bytes[:8]!r}")
+        assert code != 0 and says in err, err
+    code, out, err = run(capsys, [*EVAL_COMMANDS[command], "--ja", str(ja)], paths, monkeypatch)
+    assert code != 0 and "両方" in err
+
+
+def test_pre_split_japanese_reads_as_written(tmp_path) -> None:
+    """The corpus's own files (words split by spaces) are read as the learner would write them."""
+    from tutor.cli_common import read_lines
+
+    f = tmp_path / "dev.ja"
+    f.write_text("兄 は 港町 の 学生 で す 。\nhello world と 言っ た 。\n", encoding="utf-8")
+    assert read_lines(f, "--ja", japanese=True) == ["兄は港町の学生です。", "hello world と言った。"]
+
+
+@pytest.mark.parametrize("seed", ["99999999999999999999999", "-1", str(2**64), "abc"])
+def test_a_seed_outside_64_bits_is_refused(capsys, paths, monkeypatch, seed) -> None:
+    code, out, err = run(capsys, ["generate", "猫は", "--seed", seed, "--max-tokens", "3"], paths, monkeypatch)
+    check(code, out, err, f"--seed {seed}")
+    assert code == 2 and "--seed" in err
+
+
+def test_the_largest_seed_is_used(capsys, paths, monkeypatch) -> None:
+    code, out, err = run(capsys, ["generate", "猫は", "--seed", str(2**64 - 1), "--max-tokens", "3"], paths, monkeypatch)
+    assert code == 0 and out.strip().startswith("猫は")
+
+
+@pytest.mark.parametrize("temperature", ["1e-40", "0.001", "5e-324"])
+def test_a_temperature_below_the_minimum_is_greedy(capsys, paths, monkeypatch, temperature) -> None:
+    code, greedy, _ = run(capsys, ["generate", "彼女は駅で", "--temperature", "0", "--max-tokens", "8"], paths, monkeypatch)
+    assert code == 0
+    code, out, err = run(capsys, ["generate", "彼女は駅で", "--temperature", temperature, "--max-tokens", "8", "--seed", "3"],
+                         paths, monkeypatch)
+    check(code, out, err, f"--temperature {temperature}")
+    assert code == 0 and out == greedy
+
+
+#: Each command that takes --dir, and the kind of folder it needs.
+DIR_COMMANDS = {
+    "translate": (["translate", "猫が好き"], ("seq2seq", "transformer")),
+    "eval seq2seq": (["eval", "seq2seq"], ("seq2seq", "transformer")),
+    "generate": (["generate", "猫は"], ("gpt",)),
+    "fill-mask": (["fill-mask", "猫が[MASK]です。"], ("bert",)),
+    "classify": (["classify", "楽しい"], ("bert-classifier",)),
+    "similar": (["similar", "猫"], ("word2vec",)),
+    "analogy": (["analogy", "兄", "弟", "妹"], ("word2vec",)),
+    "eval gpt": (["eval", "gpt"], ("gpt",)),
+    "eval bert": (["eval", "bert"], ("bert",)),
+}
+FOLDERS = {"seq2seq": "seq2seq-general", "transformer": "transformer", "gpt": "gpt", "bert": "bert",
+           "bert-classifier": "bert-sentiment", "word2vec": "word2vec-cbow", "bigram": "bigram-ja"}
+
+
+WRONG_DIRS = [(command, kind) for command, (_, accepts) in DIR_COMMANDS.items() for kind in FOLDERS if kind not in accepts]
+
+
+@pytest.mark.parametrize(("command", "kind"), WRONG_DIRS)
+def test_a_model_folder_of_another_kind_is_refused_by_the_loader(capsys, paths, monkeypatch, command, kind) -> None:
+    argv, _ = DIR_COMMANDS[command]
+    code, out, err = run(capsys, [*argv, "--dir", str(paths.models_dir / FOLDERS[kind])], paths, monkeypatch)
+    check(code, out, err, f"{command} --dir {FOLDERS[kind]}")
+    assert code == 1 and "このフォルダは" in err and "のモデルです" in err, err

@@ -212,7 +212,7 @@ def _build(kind: str):
 
 
 def load(folder: Path) -> MaskedLM:
-    model, vocab, meta = torch_io.load(folder, None, _build("bert"))
+    model, vocab, meta = torch_io.load(folder, None, _build("bert"), kinds=("bert",))
     return MaskedLM(model, vocab, meta)
 
 
@@ -221,7 +221,8 @@ def load_classifier(folder: Path) -> SentimentModel:
     folder = Path(folder)
     checkpoint.verify(folder)
     config = checkpoint.read_json(folder / checkpoint.CONFIG)
-    base = config.get("base") if isinstance(config, dict) else None
+    checkpoint.expect_kind(folder, config, "bert-classifier")
+    base = config.get("base")
     if not base:
         model, vocab, meta = torch_io.load(folder, config, _build("bert-classifier"))
         return SentimentModel(model, vocab, meta)

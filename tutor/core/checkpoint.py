@@ -38,6 +38,32 @@ class ModelCorrupt(ModelError):
     pass
 
 
+class WrongKind(ModelError):
+    """A model folder of another kind than the command needs (a GPT folder given to `translate --dir`)."""
+
+
+#: The ``kind`` in each model's config.json, as the messages name it.
+KIND_NAMES = {
+    "seq2seq": "RNN の翻訳モデル (seq2seq)",
+    "transformer": "Transformer の翻訳モデル",
+    "gpt": "GPT",
+    "bert": "BERT（マスク言語モデル）",
+    "bert-classifier": "BERT の感情分類器",
+    "word2vec": "word2vec",
+    "bigram": "バイグラム言語モデル",
+}
+
+
+def expect_kind(folder: Path, config, *kinds: str) -> None:
+    """Refuse a folder whose config.json says it holds another kind of model than ``kinds``."""
+    kind = config.get("kind") if isinstance(config, dict) else None
+    if kind in kinds:
+        return
+    what = f"{KIND_NAMES[kind]} のモデルです" if kind in KIND_NAMES else "どの種類のモデルか分かりません（config.json に kind がありません）"
+    wanted = "、".join(KIND_NAMES.get(k, k) for k in kinds)
+    raise WrongKind(f"このフォルダは {what}: {folder}。ここで使えるのは {wanted} のフォルダです。")
+
+
 @dataclass(frozen=True)
 class FileEntry:
     path: str  # relative to the models directory, with forward slashes

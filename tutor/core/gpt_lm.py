@@ -105,7 +105,7 @@ def load(folder: Path) -> LanguageModel:
             raise ValueError("the vocabulary does not match the config")
         return GPT(cfg), vocab
 
-    model, vocab, meta = torch_io.load(folder, None, build)
+    model, vocab, meta = torch_io.load(folder, None, build, kinds=("gpt",))
     return LanguageModel(model, vocab, meta)
 
 

@@ -113,6 +113,7 @@ def load(folder: Path) -> tuple[Bigram, dict]:
     folder = Path(folder)
     checkpoint.verify(folder)
     config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    checkpoint.expect_kind(folder, config, "bigram")
     words = checkpoint.read_json(folder / checkpoint.VOCAB)
     arrays = checkpoint.load_arrays(folder / checkpoint.WEIGHTS)
     if not isinstance(config, dict) or config.get("kind") != "bigram" or not isinstance(words, list):

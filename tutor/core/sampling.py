@@ -31,9 +31,18 @@ from .gpt import GPT
 from .vocab import EOS_ID
 
 
+#: Temperatures below this are the limit T -> 0, greedy: dividing the logits by a smaller positive T overflows
+#: to inf (1e-40 gave nan probabilities). The CLI's help and the L6 slider say so.
+MIN_TEMPERATURE = 0.01
+
+
+def is_greedy_temperature(temperature: float) -> bool:
+    return temperature < MIN_TEMPERATURE
+
+
 @dataclass(frozen=True)
 class SamplingConfig:
-    temperature: float = 1.0  # 0: greedy
+    temperature: float = 1.0  # below MIN_TEMPERATURE (0 included): greedy
     top_k: int | None = None  # None: off
     top_p: float | None = None  # None or 1.0: off
     max_tokens: int = 20
@@ -43,7 +52,7 @@ class SamplingConfig:
 
     @property
     def greedy(self) -> bool:
-        return self.temperature <= 0 or self.top_k == 1
+        return is_greedy_temperature(self.temperature) or self.top_k == 1
 
 
 @dataclass
@@ -70,7 +79,7 @@ def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = 
     logits = logits.detach().float().cpu()
     model = torch.softmax(logits, -1)
     kept = torch.ones_like(model, dtype=torch.bool)
-    if temperature <= 0:  # the limit T -> 0: all mass on the most probable token, the only one kept
+    if is_greedy_temperature(temperature):  # the limit T -> 0: all mass on the most probable token, the only one kept
         tempered = torch.zeros_like(model)
         tempered[int(logits.argmax())] = 1.0  # on the logits: probabilities can tie where logits do not
         kept = tempered > 0
@@ -119,7 +128,7 @@ def with_own_filter(own: OwnFilter) -> Callable[..., Filtered]:
 
     def run(logits: Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> Filtered:
         ours = filter_logits(logits, temperature, top_k, top_p)
-        if temperature <= 0 or (top_k is None and top_p is None):
+        if is_greedy_temperature(temperature) or (top_k is None and top_p is None):
             return ours
         out = own(ours.tempered.double().numpy(), top_k=top_k, top_p=top_p)
         try:
@@ -186,14 +195,14 @@ def distribution_rows(f: Filtered, cfg: SamplingConfig, n: int = 20) -> list[Row
     size = f.model.numel()
     top = torch.topk(f.model, min(n, size))
     by_k: set[int] | None = None
-    if cfg.temperature > 0 and cfg.top_k is not None and 0 < cfg.top_k < size:
+    if not is_greedy_temperature(cfg.temperature) and cfg.top_k is not None and 0 < cfg.top_k < size:
         by_k = {int(i) for i in descending(f.tempered)[: cfg.top_k]}
     rows = []
     for p, i in zip(top.values.tolist(), top.indices.tolist()):
         if bool(f.kept[i]):
             rows.append(Row(i, p, float(f.final[i])))
             continue
-        if cfg.temperature <= 0:
+        if is_greedy_temperature(cfg.temperature):
             why = "temperature"
         elif by_k is not None and i not in by_k:
             why = "top-k"

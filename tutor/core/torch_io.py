@@ -35,12 +35,14 @@ def as_shipped(model: nn.Module) -> None:
     model.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in model.state_dict().items()})
 
 
-def load(folder: Path, config: dict | None, build: Callable[[dict, object], tuple[nn.Module, object]]):
+def load(folder: Path, config: dict | None, build: Callable[[dict, object], tuple[nn.Module, object]],
+         kinds: tuple[str, ...] = ()):
     """-> (model in eval mode, what ``build`` returned beside it, meta).
 
     ``build(config, vocab_json)`` makes the empty model and its vocabularies,
     raising ValueError when they do not fit together. ``config`` may be passed
-    when the caller has read it already (after the manifest check).
+    when the caller has read it already (after the manifest check). A folder whose config names
+    another kind than ``kinds`` (when given) is refused before anything is built.
     """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
@@ -49,6 +51,8 @@ def load(folder: Path, config: dict | None, build: Callable[[dict, object], tupl
     if config is None:
         checkpoint.verify(folder)
         config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    if kinds:
+        checkpoint.expect_kind(folder, config, *kinds)
     vocab = checkpoint.read_json(folder / checkpoint.VOCAB)
     try:
         config = dict(config)

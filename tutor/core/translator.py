@@ -101,7 +101,8 @@ def load(folder: Path):
     folder = Path(folder)
     checkpoint.verify(folder)
     config = checkpoint.read_json(folder / checkpoint.CONFIG)
-    if isinstance(config, dict) and config.get("kind") == "transformer":
+    checkpoint.expect_kind(folder, config, "seq2seq", "transformer")
+    if config.get("kind") == "transformer":
         from . import transformer_translator
 
         return transformer_translator.load(folder, config)

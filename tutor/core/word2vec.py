@@ -205,6 +205,7 @@ def load(folder: Path) -> WordVectors:
     folder = Path(folder)
     checkpoint.verify(folder)
     config = checkpoint.read_json(folder / checkpoint.CONFIG)
+    checkpoint.expect_kind(folder, config, "word2vec")
     words = checkpoint.read_json(folder / checkpoint.VOCAB)
     arrays = checkpoint.load_arrays(folder / checkpoint.WEIGHTS)
     if not isinstance(words, list) or "vectors" not in arrays or len(words) != len(arrays["vectors"]):
