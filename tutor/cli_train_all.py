@@ -176,6 +176,8 @@ def cmd_train_all(args, paths: Paths) -> int:
         _err("--limit は 20 以上にしてください。")
         return EXIT_FAIL
     settings = {"data": str(Path(data).resolve()), "limit": args.limit}
-    runner = subprocess_runner(Path(data), args.limit, args.device)
+    # --data goes to each command only when given here: otherwise each finds the corpus the same way (and the
+    # cards do not name this machine's folders).
+    runner = subprocess_runner(args.data, args.limit, args.device)
     return run_all(recipes, out, runner, args.restart, settings, paths.models_dir)
 

@@ -56,8 +56,8 @@ def test_golden_translation_and_crossing_attention(general) -> None:
 
 
 def test_golden_beam_and_hard(general) -> None:
-    assert general.translate("彼は昨日駅で古い友達に会った。", beam=5).target == [
-        "he", "met", "her", "old", "friend", "at", "the", "station", "yesterday", "."
+    assert general.translate("昨日、駅の近くで古い友人に会いました。", beam=5).target == [
+        "i", "met", "a", "old", "friend", "near", "the", "station", "yesterday", "."
     ]
     hard = general.translate("私は犬が好きです。", hard=True)
     assert all(sorted(row)[-1] == 1.0 and sum(row) == 1.0 for row in hard.attention)
@@ -83,13 +83,13 @@ def test_recorded_dev_bleu_is_what_the_model_scores(general) -> None:
     assert result["bleu"] >= 28  # the bar for greedy decoding
 
 
-#: One sentence through every bundled variant (greedy): plain drops "at the station".
+#: One sentence through every bundled variant (greedy): plain loses "old" and "at the station".
 GOLDEN = {
-    "plain": "he ran into the old friend yesterday .",
-    "dot": "he met old friend at the station yesterday .",
-    "general": "he met the old friend at the station yesterday .",
-    "concat": "he met an old friend at the station yesterday .",
-    "additive": "he met an old friend at the station yesterday .",
+    "plain": "he met his friend in the sea .",
+    "dot": "he met an old friend at the station yesterday .",
+    "general": "he met an old friend at the station yesterday .",
+    "concat": "he met old friends at the station yesterday .",
+    "additive": "he met old friend at the station yesterday .",
 }
 
 
