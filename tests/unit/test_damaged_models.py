@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from tutor.__main__ import main
+from tutor.core.variants import BEST
 from tutor.settings import PROJECT_ROOT, Paths
 
 MODELS = PROJECT_ROOT / "models"
 
 #: command line -> the bundled folder it loads (damaged), and any other it loads too
 COMMANDS = {
-    "translate": (["translate", "猫が好きです。"], "seq2seq-concat"),
+    "translate": (["translate", "猫が好きです。"], f"seq2seq-{BEST}"),  # the default translator
     "translate-transformer": (["translate", "--variant", "transformer", "猫が好きです。"], "transformer"),
     "generate": (["generate", "猫は"], "gpt"),
     "fill-mask": (["fill-mask", "猫が[MASK]です。"], "bert"),

@@ -38,7 +38,7 @@ class ModelCorrupt(ModelError):
     pass
 
 
-class WrongKind(ModelError):
+class WrongKind(ModelCorrupt):
     """A model folder of another kind than the command needs (a GPT folder given to `translate --dir`)."""
 
 
