@@ -157,6 +157,20 @@ def average_of(snapshots: list[dict]) -> dict:
     return {k: (sum(s[k].float() for s in snapshots) / len(snapshots)).to(snapshots[0][k].dtype) for k in snapshots[0]}
 
 
+def keep_best_or_average(model, best: dict, best_score: float, best_epoch: int, snapshots: list[dict],
+                         score: Callable[[nn.Module], float]) -> tuple[str, float, float | None]:
+    """Load into ``model`` whichever scores higher on validation: the mean of ``snapshots`` (the last epochs)
+    or the best single epoch (``best``). -> (what was kept, its score, the average's score or None)."""
+    averaged = None
+    if len(snapshots) > 1:
+        model.load_state_dict(average_of(snapshots))
+        averaged = score(model)
+        if averaged >= best_score:
+            return f"average of the last {len(snapshots)} epochs", averaged, averaged
+    model.load_state_dict(best)
+    return f"epoch {best_epoch}", best_score, averaged
+
+
 def valid_bleu(model: Seq2Seq, data: ParallelData) -> float:
     hyps = [data.tgt_vocab.decode(h) for h in translate_ids(model, [data.src_vocab.encode(s) for s, _ in data.valid])]
     return bleu(hyps, [t for _, t in data.valid])
@@ -212,14 +226,8 @@ def train(
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
     measured = [b for b in history if b is not None]
     best_epoch = history.index(max(measured)) + 1
-    kept, averaged_bleu = f"epoch {best_epoch}", None
-    if len(snapshots) > 1:
-        model.load_state_dict(average_of(snapshots))
-        averaged_bleu = valid_bleu(model, data)
-        if averaged_bleu >= best_bleu:
-            kept, best_bleu = f"average of the last {len(snapshots)} epochs", averaged_bleu
-    if kept.startswith("epoch"):
-        model.load_state_dict(best)
+    kept, best_bleu, averaged_bleu = keep_best_or_average(model, best, best_bleu, best_epoch, snapshots,
+                                                          lambda m: valid_bleu(m, data))
     model.eval()
     model.cpu()  # saved and used from the CPU
     figures = {

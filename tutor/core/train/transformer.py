@@ -25,7 +25,7 @@ from ..transformer import Transformer, TransformerConfig
 from ..transformer_decode import greedy_batch
 from ..vocab import PAD_ID
 from . import TrainingCancelled
-from .seq2seq import REPORT_EVERY, ParallelData, Progress, average_of, batches, bleu, collate
+from .seq2seq import REPORT_EVERY, ParallelData, Progress, batches, bleu, collate, keep_best_or_average
 
 
 @dataclass(frozen=True)
@@ -112,14 +112,8 @@ def train(
         if on_progress:
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
     best_epoch = history.index(max(history)) + 1
-    kept, averaged_bleu = f"epoch {best_epoch}", None
-    if len(snapshots) > 1:
-        model.load_state_dict(average_of(snapshots))
-        averaged_bleu = valid_bleu(model, data)
-        if averaged_bleu >= best_bleu:
-            kept, best_bleu = f"average of the last {len(snapshots)} epochs", averaged_bleu
-    if kept.startswith("epoch"):
-        model.load_state_dict(best)
+    kept, best_bleu, averaged_bleu = keep_best_or_average(model, best, best_bleu, best_epoch, snapshots,
+                                                          lambda m: valid_bleu(m, data))
     model.eval()
     model.cpu()  # saved and used from the CPU
     figures = {
