@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_gpt.add_generate_parser(sub)
     cli_bert.add_parsers(sub)
     cli_exercise.add_parser(sub)
+    from . import cli_serve
+
+    cli_serve.add_parser(sub)
     p = sub.add_parser("train", help="同梱モデルを学習し直す")
     tsub = p.add_subparsers(dest="model_kind", metavar="MODEL", required=True)
     cli_word2vec.add_train_parser(tsub)
@@ -261,6 +264,10 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
             from . import cli_word2vec
 
             return cli_word2vec.run(args, paths)
+        if args.command == "serve":
+            from . import cli_serve
+
+            return cli_serve.run(args, paths)
         if args.command == "device":
             args.device = args.device or _saved_device(paths)
             return cmd_device(args)

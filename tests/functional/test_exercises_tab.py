@@ -240,3 +240,18 @@ async def test_an_endless_loop_or_mischief_is_reported_in_the_tab_and_the_app_ke
         await pilot.press("n")  # the app was never blocked
         await pilot.pause(0.3)
         assert app.progress.lesson == "L2"
+
+
+async def test_in_a_browser_tab_e_creates_no_file_and_says_why(make_app, paths, monkeypatch) -> None:
+    """`tutor serve`: the file would sit on the server, out of the learner's reach (and no code of theirs runs there)."""
+    monkeypatch.setenv("TUTOR_SERVED", "1")
+    app = make_app()
+    notices: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.notify = lambda message, **kw: notices.append(str(message))
+        await pilot.press("n", "4")
+        await pilot.pause(0.3)
+        await pilot.press("e")
+        await pilot.pause(0.2)
+    assert not (paths.data_dir / "exercises" / "onehot.py").exists()
+    assert any("ブラウザ版では" in n for n in notices)

@@ -295,6 +295,12 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         ex = self.current
         if ex is None:
             return
+        from ..serve import served
+
+        if served():  # the file would be on the server, out of the learner's reach; and no code of theirs runs there
+            self.app.notify("ブラウザ版では演習のファイルを編集できません。自分のマシンに入れた tutor で演習してください"
+                            "（README の「インストール」）。", title="演習", timeout=10)
+            return
         try:
             path, created = workspace.start(ex, self.folder, self.lessons_dir)
         except (OSError, CurriculumError) as exc:
