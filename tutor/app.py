@@ -37,8 +37,6 @@ from .widgets.prose import split_first_screen
 from .widgets.quiz import QuizPanel
 from .widgets.top_bar import TopBar
 
-cjk_wrap.install()
-
 TAB_IDS = {"prose": "tab-prose", "demo": "tab-demo", "quiz": "tab-quiz", "exercise": "tab-exercise"}
 TAB_NAMES = {v: k for k, v in TAB_IDS.items()}
 #: Seconds after the first frame before the device check imports torch.
@@ -85,6 +83,7 @@ class TutorApp(DeviceControl, App[int]):
         self._learner_codes: dict[str, LearnerCode] = {}  # exercise id -> the learner's loaded file
         self._learner_lock = threading.Lock()  # demos ask from their worker threads
         self._started = False  # on_mount has run
+        self.startup_notices: list[str] = []  # told once the first screen is up (build_app fills it)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -114,6 +113,8 @@ class TutorApp(DeviceControl, App[int]):
         self._show_sentence()
         self._show_device()
         self.open_lesson(self.progress.lesson, self.progress.tab)
+        for notice in self.startup_notices:
+            self.notify(notice, title="表示", severity="warning", timeout=12)
         for notice in self.store.notices:
             self.notify(notice, title="進捗ファイル", severity="warning", timeout=12)
         self._started = True
@@ -466,5 +467,13 @@ class TutorApp(DeviceControl, App[int]):
 
 
 def build_app(paths: Paths | None = None, device: str | None = None, **kwargs) -> TutorApp:
-    """The app, with every path passed in (tests point them at a temporary directory)."""
-    return TutorApp(paths or default_paths(), device=device, **kwargs)
+    """The app, with every path passed in (tests point them at a temporary directory).
+
+    Japanese line breaking is switched on here, not when this module is imported: importing
+    must not change Rich for others, and a failure must reach the learner, not pass silently.
+    """
+    wraps = cjk_wrap.install()
+    app = TutorApp(paths or default_paths(), device=device, **kwargs)
+    if not wraps:
+        app.startup_notices.append(cjk_wrap.FAILED)
+    return app

@@ -57,3 +57,34 @@ def test_latin_words_still_break_at_spaces(lines) -> None:
     assert not any(l.startswith("Cab") or l.startswith("Dic") for l in out)
     english = "the quick brown fox jumps over the lazy dog"
     assert all(l.strip() in english.split() or " " in l.strip() for l in lines(english, 10))
+
+
+
+async def test_a_missing_hook_is_told_to_the_learner_not_passed_over(monkeypatch, tmp_path) -> None:
+    """A Rich whose private wrapper changed: the app still starts, and says why Japanese wraps badly."""
+    import rich._wrap
+
+    from tutor.app import build_app
+    from tutor.core.device import resolve
+    from tutor.settings import Paths
+
+    monkeypatch.delattr(rich._wrap, "re_word")
+    assert cjk_wrap.install() is False
+    monkeypatch.undo()  # Rich itself needs the name to draw anything; the app sees the failure as install() saw it
+    monkeypatch.setattr(cjk_wrap, "install", lambda: False)
+    app = build_app(Paths(tmp_path / "d", tmp_path / "c"), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
+                    device_check_delay=60)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        shown = [str(n.message) for n in app._notifications]
+    assert any("日本語の折り返し" in n for n in shown)
+
+
+def test_importing_the_app_changes_no_wrapper() -> None:
+    """Only build_app switches the rule on: importing tutor.app leaves Rich as it was."""
+    import subprocess
+    import sys
+
+    code = "import rich._wrap as w; before = w.re_word; import tutor.app; print(w.re_word is before)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"

@@ -31,6 +31,11 @@ RICH_WORD = re.compile(rf"\s*(?:{_UNIT})\s*")  # rich._wrap.re_word: leading and
 TEXTUAL_CHUNK = re.compile(rf"(?:{_UNIT})\s*|\s+")  # textual._wrap.re_chunk: trailing spaces
 
 
+#: What the learner is told when :func:`install` finds no hook (a Rich or Textual other than the pinned ones).
+FAILED = ("日本語の折り返しを有効にできませんでした（rich か textual の版が pyproject.toml の指定と違います）。"
+          "長い行が単語の途中で切れたり、右端が不ぞろいになったりします。pip install -e . で入れ直してください。")
+
+
 def install() -> bool:
     """Teach Rich's and Textual's wrappers to break Japanese; False if either hook is missing.
 
