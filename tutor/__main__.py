@@ -161,11 +161,14 @@ def cmd_app(args, paths: Paths) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import cli_ja
+
+    cli_ja.install()
     parser = argparse.ArgumentParser(
         prog="tutor",
         description="日本語で学ぶ自然言語処理チューター。引数なしでアプリを起動します。",
     )
-    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}", help="版を表示して終わる")
     parser.add_argument(
         "--device", choices=DEVICES, default=None,
         help="モデルを動かすデバイス（既定: 保存された設定、なければ auto）。cuda が使えなければ CPU になります。",

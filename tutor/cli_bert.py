@@ -53,7 +53,7 @@ def add_train_parsers(tsub) -> None:
 
 
 def add_eval_parsers(esub) -> None:
-    p = esub.add_parser("bert", help="dev（または --ja）の 15% をマスクし、top-1 / top-5 正解率を測る（シード固定）")
+    p = esub.add_parser("bert", help="dev（または --ja）の 15%% をマスクし、top-1 / top-5 正解率を測る（シード固定）")
     p.add_argument("--ja", type=Path, help="日本語のファイル（1 行 1 文）")
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
