@@ -114,20 +114,18 @@ def cmd_data(args, paths: Paths) -> int:
     dest = paths.corpus_dir
     print(f"ダウンロード中: {args.url}", file=sys.stderr)
 
+    from .cli_progress import Reporter
+
     def progress(done: int, total: int | None) -> None:
-        if sys.stderr.isatty():
-            what = f"{done / 2**20:.1f} MB" + (f" / {total / 2**20:.1f} MB" if total else "")
-            print(f"\r  {what}", end="", file=sys.stderr, flush=True)
+        what = f"{done / 2**20:.1f} MB" + (f" / {total / 2**20:.1f} MB" if total else "")
+        bar.update(done, f"  {what}", total=total or None)  # no Content-Length: no share, no time left
 
     try:
-        installed = download.download(dest, url=args.url, progress=progress)
+        with Reporter(None, "MB", scale=2**20) as bar:
+            installed = download.download(dest, url=args.url, progress=progress)
     except download.DownloadError as exc:
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
         _err(str(exc))
         return EXIT_FAIL
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
     print(f"保存しました: {installed.directory}")
     for name, lines in installed.files.items():
         print(f"  {name}: {lines:,} 行（検証済み）")

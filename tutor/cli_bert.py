@@ -192,19 +192,6 @@ def cmd_eval_classifier(args, paths: Paths) -> int:
     return 0
 
 
-def _progress_printer(fmt):
-    tty = sys.stderr.isatty()
-
-    def progress(p) -> None:
-        line, final = fmt(p)
-        if tty:
-            print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif final:
-            print(line, file=sys.stderr, flush=True)
-
-    return progress, tty
-
-
 def cmd_train_bert(args, paths: Paths) -> int:
     from .core import bert_lm, checkpoint, torch_io
     from .core.bert import BertConfig
@@ -220,15 +207,15 @@ def cmd_train_bert(args, paths: Paths) -> int:
     cfg = BertTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
                           bf16=args.bf16)
 
-    def fmt(p):
-        valid = f" 検証 top-5 {p.valid[-1]['top5']:.1%}" if p.valid else ""
-        return (f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{valid} 経過 {p.elapsed:.0f} 秒",
-                p.batch == p.batches and len(p.valid) == p.epoch)
+    from .cli_progress import Reporter
 
-    progress, tty = _progress_printer(fmt)
-    model, figures = pretrain(data, model_cfg, cfg, on_progress=progress, device=_device(args))
-    if tty:
-        print(file=sys.stderr)
+    def progress(p) -> None:
+        valid = f" 検証 top-5 {p.valid[-1]['top5']:.1%}" if p.valid else ""
+        bar.update_epoch(p, len(data.train), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{valid}",
+                         milestone=p.batch == p.batches and len(p.valid) == p.epoch)
+
+    with Reporter(None, "文") as bar:
+        model, figures = pretrain(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     lm = bert_lm.MaskedLM(model, data.vocab, {**figures, "train_config": cfg.__dict__})
     torch_io.as_shipped(model)
     # Dev is read here, once, after the checkpoint was chosen on the validation split.
@@ -283,15 +270,15 @@ def cmd_train_classifier(args, paths: Paths) -> int:
     cfg = FinetuneConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed, top_layers=args.top_layers,
                          lora_rank=args.lora)
 
-    def fmt(p):
-        acc = f" 検証正解率 {p.valid[-1]:.1%}" if p.valid else ""
-        return (f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{acc} 経過 {p.elapsed:.0f} 秒",
-                p.batch == p.batches)
+    from .cli_progress import Reporter
 
-    progress, tty = _progress_printer(fmt)
-    model, figures = finetune(lm.model, train, valid, cfg, freeze=args.freeze, on_progress=progress, device=_device(args))
-    if tty:
-        print(file=sys.stderr)
+    def progress(p) -> None:
+        acc = f" 検証正解率 {p.valid[-1]:.1%}" if p.valid else ""
+        bar.update_epoch(p, len(train[0]), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{acc}",
+                         milestone=p.batch == p.batches)
+
+    with Reporter(None, "文") as bar:
+        model, figures = finetune(lm.model, train, valid, cfg, freeze=args.freeze, on_progress=progress, device=_device(args))
     torch_io.as_shipped(model)
     clf = bert_lm.SentimentModel(model, lm.vocab, {**figures, "train_config": cfg.__dict__, "labels": {
         "method": labels["method"], "counts": labels["counts"], "corpus_sentences": labels["corpus_sentences"]}})

@@ -160,19 +160,15 @@ def cmd_train(args, paths: Paths) -> int:
     model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
     cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
                          bf16=args.bf16, average=args.average, word_dropout=args.word_dropout, weight_decay=args.weight_decay)
-    tty = sys.stderr.isatty()
+    from .cli_progress import Reporter
 
     def progress(p) -> None:
         ppl = f" 検証パープレキシティ {p.valid_ppl[-1]:.2f}" if p.valid_ppl else ""
-        line = f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{ppl} 経過 {p.elapsed:.0f} 秒"
-        if tty:
-            print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif p.batch == p.batches and len(p.valid_ppl) == p.epoch:
-            print(line, file=sys.stderr, flush=True)
+        bar.update_epoch(p, len(data.train), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{ppl}",
+                         milestone=p.batch == p.batches and len(p.valid_ppl) == p.epoch)
 
-    model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
-    if tty:
-        print(file=sys.stderr)
+    with Reporter(None, "文") as bar:
+        model, figures = train(data, model_cfg, cfg, on_progress=progress, device=_device(args))
     lm = gpt_lm.LanguageModel(model, data.vocab, {**figures, "train_config": cfg.__dict__})
     # Measure the weights as they will be shipped: stored as float16. Dev is read here, once, after every
     # choice was made on the validation split; the n-gram baselines are fitted on the same training sentences.

@@ -149,8 +149,14 @@ def evaluate(model, ja_lines: list[str], en_lines: list[str], beam: int = 1) -> 
     refs = [e.split() for e in en_lines]
     if beam <= 1:
         hyps = [model.tgt_vocab.decode(h) for h in model.translate_ids([model.src_vocab.encode(s) for s in sources])]
-    else:
-        hyps = [model.translate(j, beam=beam, attention=False).target for j in ja_lines]
+    else:  # one sentence at a time, the slow part of an evaluation: shown as it goes
+        from .cli_progress import Reporter
+
+        hyps = []
+        with Reporter(len(ja_lines), "文") as bar:
+            for i, j in enumerate(ja_lines, 1):
+                hyps.append(model.translate(j, beam=beam, attention=False).target)
+                bar.update(i, f"ビーム探索（幅 {beam}） {i:,}/{len(ja_lines):,} 文")
     out = {"bleu": round(bleu(hyps, refs), 2), "sentences": len(refs), "buckets": {}}
     for name, lo, hi in BUCKETS:
         idx = [i for i, s in enumerate(sources) if lo <= len(s) <= hi]
@@ -238,24 +244,20 @@ def cmd_train(args, paths: Paths) -> int:
     data = prepare(data_dir, limit=args.limit)
     print(f"コーパス: 学習 {len(data.train):,} 文対、検証 {len(data.valid):,} 文対（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
           f"準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
-    tty = sys.stderr.isatty()
+    from .cli_progress import Reporter
 
     def progress(p) -> None:
         bleu = f" 検証 BLEU {p.valid_bleu[-1]:.2f}" if p.valid_bleu and p.valid_bleu[-1] is not None else ""
-        line = f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{bleu} 経過 {p.elapsed:.0f} 秒"
-        if tty:
-            print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif p.batch == p.batches and len(p.valid_bleu) == p.epoch:
-            print(line, file=sys.stderr, flush=True)
+        bar.update_epoch(p, len(data.train), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{bleu}",
+                         milestone=p.batch == p.batches and len(p.valid_bleu) == p.epoch)
 
-    if args.model_kind == "transformer":
-        translator, cfg = _train_transformer(args, data, progress)
-        variant = "transformer"
-    else:
-        translator, cfg = _train_rnn(args, data, progress)
-        variant = args.variant
-    if tty:
-        print(file=sys.stderr)
+    with Reporter(None, "文") as bar:
+        if args.model_kind == "transformer":
+            translator, cfg = _train_transformer(args, data, progress)
+            variant = "transformer"
+        else:
+            translator, cfg = _train_rnn(args, data, progress)
+            variant = args.variant
     out = args.out or paths.user_models_dir / BUNDLED[variant]
     translator.meta["train_config"] = cfg.__dict__
     # Measure the weights as they will be shipped: stored as float16. First on the validation split (the

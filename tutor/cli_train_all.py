@@ -77,6 +77,8 @@ def subprocess_runner(data: Path | None, limit: int | None, device: str | None) 
             cmd += ["--limit", str(limit)]
         for need in recipe.needs:
             cmd += ["--encoder", str(out_dir / need)]
+        # Our lines first: written to a log, stdout is buffered, and the child's lines would come before them.
+        sys.stdout.flush()
         return subprocess.call(cmd)
 
     return run

@@ -144,25 +144,28 @@ def cmd_train(args, paths: Paths) -> int:
     t = time.perf_counter()
     sentences, carved = training_sentences(data)
     print(f"コーパス: {data}（{len(sentences):,} 文、MeCab で {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
-    tty = sys.stderr.isatty()
+    from .cli_progress import Reporter
+
     last_epoch = [0]
 
     def progress(p) -> None:
-        loss = f" loss {p.losses[-1]:.3f}" if p.losses else ""
-        line = f"エポック {p.epoch}/{p.epochs} [{'#' * round(p.fraction * 30):<30}] {p.fraction:4.0%} {p.words_per_s / 1e3:,.0f}k 語/秒{loss}"
-        if tty:
-            print("\r" + line, end="", file=sys.stderr, flush=True)
-        elif len(p.losses) > last_epoch[0]:  # one line per finished epoch in logs
-            last_epoch[0] = len(p.losses)
-            print(line, file=sys.stderr, flush=True)
+        finished = len(p.losses)
+        milestone = finished > last_epoch[0]  # an epoch finished: its loss is kept as a line
+        last_epoch[0] = finished
+        if milestone:  # named after the epoch the loss belongs to (gensim already reads the next one)
+            what = f"エポック {finished}/{p.epochs} 終了 loss {p.losses[-1]:.3f}"
+        else:
+            what = f"エポック {p.epoch}/{p.epochs}" + (f" loss {p.losses[-1]:.3f}" if p.losses else "")
+        # The bar counts sentences over the whole run; the rate is gensim's words per second.
+        bar.update(p.fraction * p.epochs * p.total_sentences, what, total=p.epochs * p.total_sentences,
+                   rate=p.words_per_s, milestone=milestone)
 
     try:
-        wv = train(sentences, config, on_progress=progress)
+        with Reporter(None, "語") as bar:
+            wv = train(sentences, config, on_progress=progress)
     except ValueError as exc:
         _err(str(exc))
         return EXIT_FAIL
-    if tty:
-        print(file=sys.stderr)
     wv.meta["carved"] = carved
     quality = _quality(wv, paths)
     wv.meta["quality"] = quality.to_json() if quality else None
