@@ -117,6 +117,31 @@ def run_app(app) -> NoReturn:
     """
     tune_gc()
     SignalGuard(save=app.save, exit=app.exit_soon).install()
+    from .serve import served
+
+    if served():
+        end_with_parent()
     app.run()
     app.save()
     finish(app.return_code or 0)
+
+
+def end_with_parent() -> bool:
+    """Have the kernel send SIGTERM when the parent (`tutor serve`) dies; False where that is not possible.
+
+    A served app reads its browser's keys from a pipe to the server, and Textual's web driver
+    does not end when that pipe closes: an app whose server was stopped (or killed) would run on
+    with no one to see it. SIGTERM reaches the SignalGuard above, which saves and exits.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    return os.getppid() != 1  # the parent may have died before the call: then nothing would be sent

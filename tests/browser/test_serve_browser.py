@@ -124,3 +124,25 @@ def _distinct_colours(png: bytes) -> int:
             data += chunk
     raw = zlib.decompress(data)
     return len({raw[i:i + 3] for i in range(0, len(raw) - 3, 97)})
+
+
+def test_stopping_the_server_ends_every_learners_app(browser, served):
+    """Ctrl+C on `tutor serve` (SIGTERM here) with two tabs open: no app process is left running."""
+    import os
+    import subprocess
+
+    first, second = Learner(browser, served), Learner(browser, served)
+    first.start_new(), second.start_new()
+    apps = subprocess.run(["pgrep", "-P", str(served.process.pid)], capture_output=True, text=True).stdout.split()
+    assert len(apps) == 2
+    served.process.terminate()
+    served.process.wait(timeout=30)
+
+    def alive(pid: str) -> bool:
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    wait_until(lambda: not any(alive(p) for p in apps), "an app outlived its server", timeout=20)

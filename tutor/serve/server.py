@@ -50,6 +50,7 @@ class TutorServer(Server):
         self.max_learners = max_learners
         self.app_args = app_args or []
         self.active: set[str] = set()  # learners with an open tab
+        self.services: set[AppService] = set()  # their app processes, stopped with the server
 
     # -- routes -----------------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
@@ -65,10 +66,15 @@ class TutorServer(Server):
             web.static("/static", self.statics_path, name="static"),
         ])
         app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.on_shutdown)
         return app
 
     async def on_startup(self, app: web.Application) -> None:
         pass  # `tutor serve` prints its own lines (cli_serve.py); textual-serve's logo is not ours
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Ctrl+C or SIGTERM: every learner's app saves and ends with the server (none is left running)."""
+        await asyncio.gather(*(stop(service) for service in list(self.services)), return_exceptions=True)
 
     def door(self, request: web.Request, message: str = "", status: int = 200) -> web.Response:
         return aiohttp_jinja2.render_template("door.html", request, {"title": TITLE, "message": message},
@@ -148,6 +154,7 @@ class TutorServer(Server):
                                  write_str=websocket.send_str, close=websocket.close,
                                  download_manager=self.download_manager, debug=self.debug)
             await service.start(width, height)
+            self.services.add(service)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             await websocket.close()
@@ -157,6 +164,7 @@ class TutorServer(Server):
             self.active.discard(learner)
             if service is not None:
                 await stop(service)
+                self.services.discard(service)
         return websocket
 
 
