@@ -44,3 +44,13 @@ def test_the_readme_sentences_are_not_in_the_corpus() -> None:
     known = {p.ja for split in corpus.SPLITS for p in corpus.read_pairs(data, split)}
     for line in LINES:
         assert example(line)[1] not in known
+
+
+def test_the_readme_names_the_default_translator_and_beam() -> None:
+    """The README says which model and beam `tutor translate` uses; it said general after the default became dot."""
+    import re
+
+    from tutor.core import variants
+
+    said = re.findall(r"既定は RNN (\w+) をビーム幅 (\d+) で", (PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert said == [(variants.BEST, str(variants.BEST_BEAM))]
