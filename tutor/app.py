@@ -19,6 +19,7 @@ from .curriculum.recall import quiz_for
 from .demos.base import LessonDemo, SentenceChosen
 from .demos.registry import demo_class
 from .device_control import DeviceControl
+from .export_control import ExportControl
 from .dialogs.completion import CompletionScreen, ending_text
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette, app_commands
@@ -26,7 +27,7 @@ from .dialogs.sentence import SentenceScreen
 from .exercises import registry as exercise_registry
 from .exercises.mine import LearnerCode
 from .exercises.workspace import workspace_dir
-from .keys import APP_BINDINGS
+from .keys import APP_BINDINGS, FOOTER_WHEN_ROOMY, ROOMY_WIDTH
 from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
 from .widgets.exercise_panel import ExercisePanel
@@ -47,7 +48,7 @@ DEMO_DELAY = 0.1
 NARROW_WIDTH = 100
 
 
-class TutorApp(DeviceControl, App[int]):
+class TutorApp(DeviceControl, ExportControl, App[int]):
     """日本語NLPチューター."""
 
     CSS_PATH = "app.tcss"
@@ -140,6 +141,7 @@ class TutorApp(DeviceControl, App[int]):
         for footer in self.query(KeyFooter):
             footer.compact = narrow
             footer.show_command_palette = not narrow
+            footer.hidden_actions = FOOTER_WHEN_ROOMY if width < ROOMY_WIDTH else frozenset()
             footer.bindings_changed(self.screen)
 
     # -- lessons ------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def guarded(command, args, paths: Paths, expected: tuple[type[Exception], ...] =
 
     try:
         return command(args, paths)
-    except (ModelError, InputFileError, *expected) as exc:
+    except (ModelError, InputFileError, OutputFileError, *expected) as exc:
         err(str(exc))
         return EXIT_FAIL
 
@@ -109,6 +109,10 @@ def seed(value: str) -> int:
 
 class InputFileError(Exception):
     """A --ja / --en file that cannot be used; the message says which and why."""
+
+
+class OutputFileError(Exception):
+    """A file to write (--svg, --map) that cannot be written; the message says which and why."""
 
 
 def _joined(line: str) -> str:

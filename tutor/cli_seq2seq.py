@@ -52,6 +52,8 @@ def add_translate_parser(sub) -> None:
     p.add_argument("--beam", type=int, default=BEST_BEAM, help=f"ビーム幅 1–10（1 は貪欲法。既定 {BEST_BEAM}）")
     p.add_argument("--no-length-norm", action="store_true", help="ビーム探索で長さの正規化をしない")
     p.add_argument("--json", action="store_true", help="1 入力につき 1 行の JSON")
+    p.add_argument("--svg", type=Path, metavar="FILE",
+                   help="アテンションの重みの表を SVG 画像に書き出す（L4 の実験と同じ表。Transformer は最後の層のヘッド平均）")
 
 
 def add_train_parser(tsub) -> None:
@@ -114,25 +116,41 @@ def cmd_translate(args, paths: Paths) -> int:
     if args.text is not None and not args.text.strip():
         _err("テキストが空です。")
         return 2
+    if args.svg is not None:  # a bad path is refused before the model loads
+        from .cli_pictures import check_output
+
+        check_output(args.svg, "--svg")
     model = _load(args, paths)
+    if args.svg is not None and model.variant == "plain":
+        _err("--svg はアテンションのあるモデルで使ってください（plain は原文のどこも見ないので、表がありません）。")
+        return 2
     if args.hard and model.variant == "transformer":
         _err("--hard は RNN の翻訳モデルだけで使えます（Transformer のアテンションはソフトだけです）。")
         return 2
-    if args.beam == 1 and not args.hard and not args.json:
+    if args.beam == 1 and not args.hard and not args.json and args.svg is None:
         # plain greedy text: many sentences at once (a file of 500 in ~13 s, not ~35 s, for the Transformer)
         from .core.translator import translate_many
 
         results = (r for batch in as_they_arrive(_inputs(args.text)) for r in translate_many(model, batch))
-    else:  # the attention maps only when --json will print them
+    else:  # the attention maps only when --json or --svg will show them
         results = (model.translate(text, beam=args.beam, hard=args.hard, length_norm=not args.no_length_norm,
-                                   attention=args.json) for text in _inputs(args.text))
+                                   attention=args.json or args.svg is not None) for text in _inputs(args.text))
+    drawn = []  # the translations --svg draws, every input's grid in one picture
     for result in results:
+        if args.svg is not None:
+            drawn.append(result)
         for notice in result.notices:
             _err(notice)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
             print(" ".join(result.target), flush=True)
+    if args.svg is not None:
+        from .cli_pictures import grid_picture, write_picture
+
+        beam = "貪欲法" if args.beam == 1 else f"ビーム幅 {args.beam}"
+        write_picture(args.svg, grid_picture(drawn, f"{model.variant}、{beam}{'、ハード' if args.hard else ''}"), "--svg")
+        _err(f"アテンションの表を書き出しました: {args.svg}")
     return 0
 
 

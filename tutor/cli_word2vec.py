@@ -24,6 +24,7 @@ def add_query_parsers(sub) -> None:
     _model_args(p)
     p.add_argument("--topn", type=_positive, default=10, help="表示する数（既定 10）")
     p.add_argument("--json", action="store_true", help="JSON で出力する")
+    p.add_argument("--map", type=Path, metavar="FILE", help="単語と近い語を PCA で 2 次元に並べた地図を SVG 画像に書き出す")
 
     p = sub.add_parser("analogy", help="A - B + C に近い単語を表示する（例: 王 男 女）")
     p.add_argument("a")
@@ -89,9 +90,18 @@ def _query_word(raw: str) -> str:
 def cmd_similar(args, paths: Paths) -> int:
     from .cli_format import table
 
+    if args.map is not None:  # a bad path is refused before the model loads
+        from .cli_pictures import check_output
+
+        check_output(args.map, "--map")
     word = _query_word(args.word)
     wv, model = _load(args, paths)
     neighbors = wv.similar(word, args.topn)
+    if args.map is not None:
+        from .cli_pictures import map_picture, write_picture
+
+        write_picture(args.map, map_picture(wv, word, neighbors, model), "--map")
+        _err(f"地図を書き出しました: {args.map}")
     if args.json:
         out = {"word": word, "model": model, "neighbors": [{"word": n.word, "similarity": round(n.similarity, 6)} for n in neighbors]}
         print(json.dumps(out, ensure_ascii=False))

@@ -14,6 +14,12 @@ LESSON_KEYS = Binding.Group("次/前")
 TAB_KEYS = Binding.Group("タブ")
 PAGE_KEYS = Binding.Group("ページ")
 
+#: Terminal width from which the footer has room for the keys of FOOTER_WHEN_ROOMY.
+ROOMY_WIDTH = 120
+#: Actions the footer shows only from ROOMY_WIDTH columns on: below that, "x 出力" pushed "q 終了"
+#: off the end on the 実験 tab (80 and 100 columns, measured in tmux). The key works at any width.
+FOOTER_WHEN_ROOMY = frozenset({"export_view"})
+
 APP_BINDINGS = [
     Binding("n", "next_lesson", "次へ", id="lesson.next", tooltip="次のレッスンへ", group=LESSON_KEYS),
     Binding("p", "previous_lesson", "前へ", id="lesson.previous", tooltip="前のレッスンへ", group=LESSON_KEYS),
@@ -33,6 +39,10 @@ APP_BINDINGS = [
     Binding("d", "cycle_device", "デバイス", id="device.cycle", tooltip="デバイスを auto / cpu / cuda と切り替える"),
     Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False, tooltip="ダーク / ライトのテーマを切り替える"),
     Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", tooltip="レッスン一覧の表示 / 非表示"),
+    # x: a letter, so an input box keeps it while the learner types (like n, s, q). In the footer only
+    # from ROOMY_WIDTH columns on (see FOOTER_WHEN_ROOMY); the help lists it at every width.
+    Binding("x", "export_view", "出力", id="view.export",
+            tooltip="いまの画面を SVG 画像に書き出す（L2 の地図・L4 の重み・L6 の確率は数値も CSV と JSON で）"),
     Binding("question_mark,f1", "help", "ヘルプ", id="help.show", key_display="?", tooltip="このキー一覧を表示する"),
     Binding("ctrl+p", "command_palette", "パレット", id="palette.show", show=False,
             tooltip="コマンドパレット（レッスンへ移動、デバイス、サンプル文など）"),

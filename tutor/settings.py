@@ -43,6 +43,14 @@ class Paths:
         return self.data_dir / "models"
 
     @property
+    def exports_dir(self) -> Path:
+        """Where the x key writes pictures and numbers of what the learner sees (tutor/export.py).
+
+        Beside the progress file, not the working directory: the app may be started from
+        anywhere, and the learner finds every export in one place (the notice names it)."""
+        return self.data_dir / "exports"
+
+    @property
     def corpus_dir(self) -> Path:
         """Where `tutor data download` puts the corpus."""
         return self.data_dir / "small_parallel_enja"

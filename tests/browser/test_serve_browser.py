@@ -71,6 +71,14 @@ def test_two_learners_at_once_each_with_their_own_progress(browser, served, tmp_
     wait_until(lambda: served.progress(b).get("lesson") == "L0", "bob's progress is not his own")
     assert "自然言語処理とは" not in bob.text
 
+    # x in a browser tab: the picture of the view comes to the browser as a download (the server's
+    # folder is out of the learner's reach).
+    with alice.page.expect_download(timeout=FIRST_SCREEN * 1000) as download:
+        alice.page.keyboard.press("x")
+    picture = download.value
+    assert picture.suggested_filename.startswith("L1-prose") and picture.suggested_filename.endswith(".svg")
+    assert "形態素解析" in open(picture.path(), encoding="utf-8").read()
+
     # A second tab of alice's is refused (two processes saving one file would undo each other);
     # once her tab is closed she comes back, typing her ID in capitals, where she left off.
     again = Learner(browser, served)

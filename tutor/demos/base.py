@@ -220,6 +220,11 @@ class Page(Focusable, Widget):
     def draw_partial(self, value: Any) -> None:
         """Runs on the UI thread with what the newest request reported so far."""
 
+    def export_numbers(self):
+        """The numbers behind what the page draws, for the x key (a :class:`tutor.export.Numbers`
+        written as CSV and JSON beside the picture); None: the picture alone."""
+        return None
+
     def show_error(self, text: str) -> None:
         """A request failed: say so in the page's ``.message`` line (or override)."""
         for line in self.query(".message"):

@@ -28,6 +28,8 @@ def app_commands(app):
         yield SystemCommand(f"サンプル文: {s.text}", s.note or "あなたの文にする", lambda t=s.text: app.set_sentence(t))
     if app.progress.state(app.curriculum.lessons[-1].id) == DONE:
         yield SystemCommand("修了画面", "学んだことと、ここから先へ", app.action_completion)
+    yield SystemCommand("画面を書き出す（SVG 画像）", "いまの画面を画像に。L2 の地図・L4 の重み・L6 の確率は数値も CSV / JSON で保存する",
+                        app.action_export_view)
     yield SystemCommand("テーマ切替（ダーク / ライト）", "配色を切り替える", app.action_toggle_theme)
     yield SystemCommand("ヘルプ（キー一覧）", "すべてのキー操作を表示する", app.action_help)
     yield SystemCommand("終了", "チューターを終了する（進捗は保存済み）", app.exit)

@@ -59,6 +59,35 @@ def shade(weight: float, dark: bool = True) -> Style:
     return Style(bgcolor=f"rgb({r},{g},{b})", color=fg)
 
 
+def grid_text(source: list[str], targets: list[str], rows: list[list[float]], dark: bool = True,
+              cursor: tuple[int, int] | None = None, empty: bool = False) -> Text:
+    """The grid as text: the widget draws it, and ``tutor translate --svg`` prints it into its picture.
+
+    ``cursor`` (row, column) is outlined; ``empty`` adds the line that says where the rows will appear.
+    """
+    out = Text(no_wrap=True, overflow="crop")
+    out.append(header_line(source), style="bold")
+    for r, (target, weights) in enumerate(zip(targets, rows)):
+        out.append("\n")
+        out.append(fit(target, ROW_LABEL) + " ", style="bold")
+        for c, (tok, w) in enumerate(zip(source, weights)):
+            width = column_width(tok)
+            style = shade(w, dark)
+            if (r, c) == cursor:
+                style = style + Style(reverse=True, bold=True)
+            out.append(weight_cell(w, width), style=style)
+            out.append(" ")
+    if empty:
+        out.append("\n")
+        out.append(" " * (ROW_LABEL + 1) + "（訳が出ると、ここに重みが 1 行ずつ並びます）", style="dim")
+    return out
+
+
+def grid_width(source: list[str]) -> int:
+    """Terminal cells the grid of ``source`` takes (the widget is at least 40 wide)."""
+    return ROW_LABEL + 1 + sum(column_width(t) + 1 for t in source)
+
+
 class AttentionGrid(Widget, can_focus=True):
     """Weights of one translation; ``set_source`` then ``add_row`` per target token."""
 
@@ -109,7 +138,7 @@ class AttentionGrid(Widget, can_focus=True):
 
     def get_content_width(self, container, viewport) -> int:
         """As wide as its columns: a long sentence scrolls sideways instead of wrapping."""
-        return max(ROW_LABEL + 1 + sum(column_width(t) + 1 for t in self.source), 40)
+        return max(grid_width(self.source), 40)
 
     def action_move(self, dr: int, dc: int) -> None:
         if not self.rows:
@@ -135,20 +164,5 @@ class AttentionGrid(Widget, can_focus=True):
 
     def render(self) -> Text:
         dark = self.app.current_theme.dark if hasattr(self.app, "current_theme") else True
-        out = Text(no_wrap=True, overflow="crop")
-        out.append(header_line(self.source), style="bold")
-        for r, (target, weights) in enumerate(zip(self.targets, self.rows)):
-            out.append("\n")
-            out.append(fit(target, ROW_LABEL) + " ", style="bold")
-            for c, (tok, w) in enumerate(zip(self.source, weights)):
-                width = column_width(tok)
-                label = weight_cell(w, width)
-                style = shade(w, dark)
-                if (r, c) == self.cursor and self.has_focus:
-                    style = style + Style(reverse=True, bold=True)
-                out.append(label, style=style)
-                out.append(" ")
-        if not self.rows:
-            out.append("\n")
-            out.append(" " * (ROW_LABEL + 1) + "（訳が出ると、ここに重みが 1 行ずつ並びます）", style="dim")
-        return out
+        cursor = self.cursor if self.has_focus else None
+        return grid_text(self.source, self.targets, self.rows, dark, cursor, empty=not self.rows)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # not exported by textual.widgets (8.2.8, pinned)
 
 
 SETTLE = 0.25  # seconds without a bindings change before the footer rebuilds
@@ -26,6 +27,8 @@ class KeyFooter(Footer):
         self._shown: tuple | None = None  # what the last compose showed
         self._timer: Timer | None = None
         self._first_asked = False  # the first build is on its way
+        #: Actions whose keys are left out for lack of room (the app sets it by the terminal's width).
+        self.hidden_actions: frozenset[str] = frozenset()
 
     def _signature(self) -> tuple:
         """The keys, labels and enabled states the footer would show now."""
@@ -33,12 +36,14 @@ class KeyFooter(Footer):
             (binding.key, binding.description, binding.action, enabled, binding.group and binding.group.description)
             for (_, binding, enabled, _tooltip) in self.screen.active_bindings.values()
             if binding.show
-        ) + (self.compact, self.show_command_palette)
+        ) + (self.compact, self.show_command_palette, self.hidden_actions)
 
     def compose(self):
         if self._bindings_ready and self.is_attached:
             self._shown = self._signature()
-        yield from super().compose()
+        for widget in super().compose():
+            if not (isinstance(widget, FooterKey) and widget.action in self.hidden_actions):
+                yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True

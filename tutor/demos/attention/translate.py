@@ -303,6 +303,18 @@ class AttentionPage(Page):
             mine.display = result.mine is not None
             mine.update(result.mine or "")
 
+    def export_numbers(self):
+        """The grid as drawn (rows produced so far), with the switches that made it."""
+        from ...export import attention_numbers
+
+        grid = self.query_one("#att-grid", AttentionGrid)
+        if not grid.rows:
+            return None
+        variant, hard, beam, norm = self._decoded
+        return attention_numbers(grid.source, grid.targets, grid.rows, model=variant, mode="hard" if hard else "soft",
+                                 beam=beam, length_norm=norm, sentence=self.query_one("#att-input", Input).value,
+                                 complete=not self.busy)
+
     @on(AttentionGrid.Selected)
     def _cell(self, event: AttentionGrid.Selected) -> None:
         event.stop()

@@ -102,6 +102,9 @@ class PlaygroundPage(Page):
     MAIN = "#pg-temperature"
     INPUT = "#pg-prompt"
 
+    #: What the page shows now, for the x key; None while it shows an error.
+    _played: Played | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(classes="message")
         with Horizontal(classes="row"):
@@ -174,6 +177,7 @@ class PlaygroundPage(Page):
     def draw(self, played: Played | None) -> None:
         if played is None:
             return
+        self._played = played
         knobs = played.knobs
         out = Text("続き: ", style="bold")
         out.append("".join(played.prompt), style="dim")
@@ -189,7 +193,22 @@ class PlaygroundPage(Page):
         mine.update(played.mine or "")
         self.query_one("#pg-bars", Static).update(bars(played.first, knobs))
 
+    def export_numbers(self):
+        """The bars' rows: each token's probability from the model and after the filters, with the knobs that cut them."""
+        from ...export import bars_numbers
+
+        played = self._played
+        if played is None:
+            return None
+        first, knobs = played.first, played.knobs
+        rows = [(word, row.model_p, row.final_p, row.removed_by) for word, row in first.rows]
+        return bars_numbers(rows, prompt="".join(played.prompt), continuation="".join(played.tokens),
+                            temperature=knobs.temperature, top_k=knobs.top_k, top_p=knobs.top_p, beam=knobs.beam,
+                            max_tokens=knobs.max_tokens, seed=knobs.seed, kept=first.kept, vocab=first.vocab,
+                            removed_by_top_k=first.removed_by_top_k, removed_by_top_p=first.removed_by_top_p)
+
     def show_error(self, text: str) -> None:
+        self._played = None
         super().show_error(text)
         self.query_one("#pg-output", Static).update("")
         self.query_one("#pg-bars", Static).update("")

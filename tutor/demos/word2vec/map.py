@@ -42,6 +42,7 @@ class MapPage(VectorsPage):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._notes: list[str] = []
+        self._layout: tuple[str, MapLayout] | None = None  # (model label, what the plot shows), for the x key
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row", id="map-row"):
@@ -91,15 +92,19 @@ class MapPage(VectorsPage):
     def refresh_view(self) -> None:
         wv = self.chosen()
         if wv is None:
+            self._layout = None
             self.query_one("#map-plot", ScatterPlot).points = ()
             self.query_one("#map-message", Static).update(self.status)
             return
         self.request(wv, self.own_words())
 
-    def compute(self, wv: WordVectors, own: list[str]) -> MapLayout:
-        return map_layout(wv, {name: members for name, (members, _) in GROUPS.items()}, own)
+    def compute(self, wv: WordVectors, own: list[str]) -> tuple[WordVectors, MapLayout]:
+        return wv, map_layout(wv, {name: members for name, (members, _) in GROUPS.items()}, own)
 
-    def draw(self, layout: MapLayout) -> None:
+    def draw(self, result: tuple[WordVectors, MapLayout]) -> None:
+        wv, layout = result
+        key = next((k for k, v in self.models.items() if v is wv), "")
+        self._layout = (model_label(key, wv), layout)
         styles = [GROUPS[g][1] if g else MINE for g in layout.groups]
         self.query_one("#map-plot", ScatterPlot).points = tuple(
             Point(float(x), float(y), w, st) for (x, y), w, st in zip(layout.coords, layout.words, styles)
@@ -114,6 +119,16 @@ class MapPage(VectorsPage):
         self.query_one("#map-legend", Static).update(text)
         self._notes = ["語彙にない語は描けません: " + "、".join(layout.unknown)] if layout.unknown else []
         self._report_dropped()
+
+    def export_numbers(self):
+        """Every word on the map with its coordinates (the plot may leave some labels out; the file has them all)."""
+        from ...export import map_numbers
+
+        if self._layout is None:
+            return None
+        model, layout = self._layout
+        return map_numbers(layout.words, layout.groups, layout.coords.tolist(), model=model,
+                           variance_share=[round(s, 6) for s in layout.shares], unknown=list(layout.unknown))
 
     @on(ScatterPlot.Drawn)
     def _report_dropped(self, event: ScatterPlot.Drawn | None = None) -> None:
