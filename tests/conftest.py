@@ -12,6 +12,20 @@ from tutor.settings import Paths
 # Tests never touch the learner's real progress, whatever they call.
 os.environ.setdefault("TUTOR_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "tutor-tests-home"))
 
+#: The slow tier (`pytest -m "not slow"` leaves it out; `pytest` and CI run everything): whole folders
+#: that load every bundled model, draw snapshots, or drive the installed app in a terminal or a browser.
+SLOW_FOLDERS = ("tests/models/", "tests/snapshots/", "tests/journeys/", "tests/browser/")
+#: Single tests elsewhere that train a model or run a CLI over a whole split (each over ~4 s on the
+#: 2-core CPU, measured with `pytest --durations=0 -m "not slow"`).
+SLOW_TESTS = ()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = str(item.path).replace("\\", "/")
+        if any(folder in path for folder in SLOW_FOLDERS) or item.nodeid.split("[")[0] in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def paths(tmp_path: Path) -> Paths:
