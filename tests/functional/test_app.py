@@ -7,9 +7,9 @@ import json
 from textual.widgets import Input, Markdown, OptionList, Static, TabbedContent
 
 from tutor.curriculum.progress import DONE
-from tutor.dialogs.help import HelpScreen
 from tutor.demos.intro import IntroDemo
 from tutor.demos.morphology import MorphologyDemo
+from tutor.dialogs.help import HelpScreen
 from tutor.dialogs.sentence import SentenceScreen
 from tutor.widgets.quiz import QuizPanel
 from tutor.widgets.token_table import TokenTable
@@ -73,8 +73,8 @@ async def test_unbuilt_lessons_say_so_and_show_their_outline(paths, tmp_path) ->
     shutil.copytree(paths.lessons_dir, lessons)
     toml = lessons / "curriculum.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('demo = "bert"\n', ""), encoding="utf-8")
-    app = build_app(paths=replace(paths, lessons_dir=lessons), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                    device_check_delay=0.1)
+    app = build_app(paths=replace(paths, lessons_dir=lessons),
+                    resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
     async with app.run_test(size=SIZE) as pilot:
         app.open_lesson("L7")
         await pilot.pause()
@@ -394,3 +394,20 @@ async def test_small_terminal_still_shows_the_lesson(make_app) -> None:
         await pilot.pause()
         assert app.screen.has_class("-narrow")
         assert app.query_one(TokenTable).region.height >= 8
+
+
+async def test_q_and_help_stay_in_the_footer_on_every_page_at_80_and_100_columns(make_app) -> None:
+    """A page's own keys must not push ? and q off the footer (L1's table arrows did, at 80 and 100)."""
+    from textual.widgets._footer import FooterKey
+
+    for width in (80, 100):
+        app = make_app()
+        async with app.run_test(size=(width, 24)) as pilot:
+            for lesson in [entry.id for entry in app.curriculum.lessons]:
+                app.open_lesson(lesson, "demo")
+                for tab in ("1", "2", "3", "4"):
+                    await pilot.press(tab)
+                    await pilot.pause(0.4)  # the footer rebuilds once the keys have settled
+                    shown = {k.action: k.region for k in app.query(FooterKey) if k.region.width}
+                    for action in ("quit", "help"):
+                        assert action in shown and shown[action].right <= width, (width, lesson, tab, action)

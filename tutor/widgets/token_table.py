@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -42,8 +43,12 @@ class TokenTable(ScrollView, can_focus=True):
     TokenTable > .token-table--stripe { background: $boost; }
     """
     COMPONENT_CLASSES = {"token-table--header", "token-table--stripe"}
-    BINDINGS = [("up", "scroll_up", "上へ"), ("down", "scroll_down", "下へ"),
-                ("left", "scroll_left", "左へ"), ("right", "scroll_right", "右へ")]
+    # Not in the footer (as the attention grid's arrows are not): four arrow keys took the room of
+    # ? and q, which fell off the end at 80 and 100 columns on L1's 実験 tab.
+    BINDINGS = [Binding("up", "scroll_up", "上へ", show=False),
+                Binding("down", "scroll_down", "下へ", show=False),
+                Binding("left", "scroll_left", "左へ", show=False),
+                Binding("right", "scroll_right", "右へ", show=False)]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -90,7 +95,8 @@ class TokenTable(ScrollView, can_focus=True):
         for n, (cell, width) in enumerate(zip(cells, self._widths)):
             text = cell if isinstance(cell, Text) else Text(cell)
             # Text.render leaves out the Text's own (whole-cell) style; add it back as the base.
-            segments.extend(Segment.apply_style(text.render(console), console.get_style(text.style) if text.style else None))
+            segments.extend(Segment.apply_style(text.render(console),
+                                                console.get_style(text.style) if text.style else None))
             pad = width - text.cell_len + (GAP if n < len(self._widths) - 1 else 0)
             segments.append(Segment(" " * pad))
         return segments
