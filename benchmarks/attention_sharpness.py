@@ -26,13 +26,15 @@ def main() -> None:
     data = Path(os.environ.get("TUTOR_DATA_DIR", "")) if os.environ.get("TUTOR_DATA_DIR") else corpus.find(Path("."))
     pairs = corpus.carve(data).valid if args.split == "valid" else list(corpus.read_pairs(data, "dev"))
     pairs = pairs[: args.sentences]
-    print(f"{args.split} {len(pairs)} 文、貪欲法（読めるアテンションの目安: 平均 {translator.READABLE_SHARPNESS} 以上）")
+    print(f"{args.split} {len(pairs)} 文、貪欲法"
+          f"（読めるアテンションの目安: 平均 {translator.READABLE_SHARPNESS} 以上）")
     for v in VARIANTS:
         folder = PROJECT_ROOT / "models" / BUNDLED[v]
         if v == "plain" or not folder.is_dir():
             continue
         sharp = translator.sharpness(translator.load(folder), [p.ja for p in pairs])
-        print(f"{v:9} 行ごとの最大の重みの平均 {sharp['mean_max']:.3f}   最大の重みが 0.5 を超える行 {sharp['over_half']:.0%}")
+        print(f"{v:9} 行ごとの最大の重みの平均 {sharp['mean_max']:.3f}   "
+              f"最大の重みが 0.5 を超える行 {sharp['over_half']:.0%}")
 
 
 if __name__ == "__main__":

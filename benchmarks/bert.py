@@ -56,9 +56,9 @@ def main() -> int:
     if args.live:
         from tutor.core import corpus, sentiment
         from tutor.core.bert import encode
+        from tutor.core.bert_explain import LIVE_THRESHOLD, LIVE_TRAIN, LIVE_VALID, live_config
         from tutor.core.text import tokenize
         from tutor.core.train.bert import finetune
-        from tutor.core.bert_explain import LIVE_THRESHOLD, LIVE_TRAIN, LIVE_VALID, live_config
         from tutor.settings import default_paths
 
         data_dir = corpus.find(default_paths().corpus_dir)
@@ -72,7 +72,8 @@ def main() -> int:
 
         t = time.perf_counter()
         train, valid = encoded(labels["train"][:LIVE_TRAIN]), encoded(labels["valid"][:LIVE_VALID])
-        print(f"live fine-tune, reading {LIVE_TRAIN} + {LIVE_VALID} labelled sentences: {time.perf_counter() - t:.1f} s")
+        print(f"live fine-tune, reading {LIVE_TRAIN} + {LIVE_VALID} labelled sentences: "
+              f"{time.perf_counter() - t:.1f} s")
         total = 0.0
         for freeze in (True, False):
             t = time.perf_counter()

@@ -41,7 +41,8 @@ def main() -> None:
 
     python = median_of(args.runs, [sys.executable, "-c", "pass"])
     torch = median_of(args.runs, [sys.executable, "-c", "import torch"]) - python
-    parser = median_of(args.runs, [sys.executable, "-c", "from tutor.__main__ import build_parser; build_parser()"]) - python
+    parser = median_of(args.runs, [sys.executable, "-c",
+                                   "from tutor.__main__ import build_parser; build_parser()"]) - python
     print(f"python start-up {python * 1000:.0f} ms; import torch {torch * 1000:.0f} ms; "
           f"tutor's argument parser (import + build) {parser * 1000:.0f} ms")
     for argv in (["translate", "猫が好きです。"], ["translate", "--variant", "transformer", "猫が好きです。"],
@@ -49,8 +50,8 @@ def main() -> None:
                  ["analyze", "猫が好きです。"]):
         took = median_of(args.runs, TUTOR + argv)
         rest = took - python - (0 if argv[0] == "analyze" else torch)
-        print(f"tutor {' '.join(argv):45} {took * 1000:5.0f} ms (without start-up{'' if argv[0] == 'analyze' else ' and torch'}: "
-              f"{rest * 1000:.0f} ms)")
+        print(f"tutor {' '.join(argv):45} {took * 1000:5.0f} ms "
+              f"(without start-up{'' if argv[0] == 'analyze' else ' and torch'}: {rest * 1000:.0f} ms)")
     if args.skip_translate:
         return
 

@@ -74,7 +74,8 @@ def main() -> int:
                 ok = a == b and diff < 1e-3
                 failures += not ok
                 if not ok:
-                    print(f"  MISMATCH {variant} beam {beam}: cpu {cpu.tgt_vocab.decode(a)} gpu {gpu.tgt_vocab.decode(b)} diff {diff:.2e}")
+                    print(f"  MISMATCH {variant} beam {beam}: cpu {cpu.tgt_vocab.decode(a)} "
+                          f"gpu {gpu.tgt_vocab.decode(b)} diff {diff:.2e}")
         ids = gpu.src_vocab.encode(SENTENCES[1])
         decode(gpu, ids, 1)
         torch.cuda.synchronize()
@@ -97,8 +98,7 @@ def main() -> int:
     # Training on the GPU: tiny runs from the team's sentences, characters as tokens.
     from tutor.core.seq2seq import Seq2SeqConfig
     from tutor.core.train.seq2seq import ParallelData, TrainConfig, train
-    from tutor.core.train.transformer import TransformerTrainConfig
-    from tutor.core.train.transformer import train as train_tf
+    from tutor.core.train.transformer import TransformerTrainConfig, train as train_tf
     from tutor.core.transformer import TransformerConfig
     from tutor.core.vocab import Vocab
 
@@ -106,10 +106,15 @@ def main() -> int:
     pairs = [(list(line), list(reversed(line))) for line in lines]
     data = ParallelData(Vocab.build((s for s, _ in pairs), 1), Vocab.build((t for _, t in pairs), 1), pairs, pairs[:8])
     for name, run in (
-        ("RNN general", lambda log: train(data, Seq2SeqConfig(variant="general", src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=32, hidden=64),
-                                          TrainConfig(epochs=8, batch_size=8, lr=3e-3), on_progress=log, device="cuda")),
-        ("Transformer", lambda log: train_tf(data, TransformerConfig(src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), d_model=64, heads=4, d_ff=128, layers=2),
-                                             TransformerTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, average=2), on_progress=log, device="cuda")),
+        ("RNN general",
+         lambda log: train(data, Seq2SeqConfig(variant="general", src_vocab=len(data.src_vocab),
+                                               tgt_vocab=len(data.tgt_vocab), emb=32, hidden=64),
+                           TrainConfig(epochs=8, batch_size=8, lr=3e-3), on_progress=log, device="cuda")),
+        ("Transformer",
+         lambda log: train_tf(data, TransformerConfig(src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab),
+                                                      d_model=64, heads=4, d_ff=128, layers=2),
+                              TransformerTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, average=2),
+                              on_progress=log, device="cuda")),
     ):
         losses: list[float] = []
         t = time.perf_counter()
@@ -124,7 +129,10 @@ def main() -> int:
 
 
 GPT_PROMPTS = [["私", "は"], ["彼", "は", "昨日"], ["この", "店", "は"]]
-BERT_SENTENCES = [["私", "は", "[MASK]", "が", "好き", "です", "。"], ["彼", "は", "昨日", "駅", "で", "[MASK]", "に", "会っ", "た", "。"]]
+BERT_SENTENCES = [
+    ["私", "は", "[MASK]", "が", "好き", "です", "。"],
+    ["彼", "は", "昨日", "駅", "で", "[MASK]", "に", "会っ", "た", "。"],
+]
 
 
 def check_gpt_bert(data, lines: list[str]) -> int:
@@ -134,8 +142,7 @@ def check_gpt_bert(data, lines: list[str]) -> int:
     from tutor.core.gpt import GPTConfig
     from tutor.core.sampling import SamplingConfig, generate
     from tutor.core.train.bert import BertTrainConfig, FinetuneConfig, finetune, pretrain
-    from tutor.core.train.gpt import GPTTrainConfig, MonolingualData
-    from tutor.core.train.gpt import train as train_gpt
+    from tutor.core.train.gpt import GPTTrainConfig, MonolingualData, train as train_gpt
     from tutor.core.vocab import BOS_ID
 
     failures = 0
@@ -179,14 +186,21 @@ def check_gpt_bert(data, lines: list[str]) -> int:
     seqs = [encode(bvocab, s, 64) for s in chars]
     holder: dict = {}
     for name, run in (
-        ("GPT (bf16, word dropout)", lambda log: train_gpt(mono, GPTConfig(vocab=len(mono.vocab), d_model=64, heads=4, d_ff=128, layers=2),
-                                                          GPTTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, bf16=True, average=2, word_dropout=0.1),
-                                                          on_progress=log, device="cuda")),
-        ("BERT (bf16)", lambda log: holder.setdefault("bert", pretrain(bmono, BertConfig(vocab=len(bvocab), d_model=64, heads=4, d_ff=128, layers=2),
-                                                                       BertTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, bf16=True),
-                                                                       on_progress=log, device="cuda"))),
-        ("BERT classifier", lambda log: finetune(holder["bert"][0], (seqs, labels), (seqs[:16], labels[:16]),
-                                                 FinetuneConfig(epochs=6, batch_size=8, lr=1e-3, warmup=5), on_progress=log, device="cuda")),
+        ("GPT (bf16, word dropout)",
+         lambda log: train_gpt(mono, GPTConfig(vocab=len(mono.vocab), d_model=64, heads=4, d_ff=128, layers=2),
+                               GPTTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10, bf16=True, average=2,
+                                              word_dropout=0.1),
+                               on_progress=log, device="cuda")),
+        ("BERT (bf16)",
+         lambda log: holder.setdefault("bert", pretrain(bmono, BertConfig(vocab=len(bvocab), d_model=64, heads=4,
+                                                                          d_ff=128, layers=2),
+                                                        BertTrainConfig(epochs=8, batch_size=8, lr=3e-3, warmup=10,
+                                                                        bf16=True),
+                                                        on_progress=log, device="cuda"))),
+        ("BERT classifier",
+         lambda log: finetune(holder["bert"][0], (seqs, labels), (seqs[:16], labels[:16]),
+                              FinetuneConfig(epochs=6, batch_size=8, lr=1e-3, warmup=5),
+                              on_progress=log, device="cuda")),
     ):
         losses: list[float] = []
         t = time.perf_counter()

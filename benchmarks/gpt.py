@@ -126,8 +126,8 @@ async def slider_latency(folder: Path, moves: int) -> None:
                         raise SystemExit("no new bars within 5 s of a slider move")
                     await asyncio.sleep(0.0005)
                 await asyncio.sleep(0.05)
-    print(f"slider moved -> new text and bars painted, {len(samples)} moves: median {statistics.median(samples) * 1000:.0f} ms, "
-          f"max {max(samples) * 1000:.0f} ms (budget 100 ms)")
+    print(f"slider moved -> new text and bars painted, {len(samples)} moves: "
+          f"median {statistics.median(samples) * 1000:.0f} ms, max {max(samples) * 1000:.0f} ms (budget 100 ms)")
 
 
 def diversity(folder: Path, prompts: int = 100, seeds: int = 5) -> None:
@@ -143,7 +143,8 @@ def diversity(folder: Path, prompts: int = 100, seeds: int = 5) -> None:
     for name, kw in SETTINGS:
         d1 = d2 = rep = length = 0.0
         for p in pairs:
-            outs = [lm.continue_text(default_prompt(p.ja), SamplingConfig(max_tokens=20, seed=s, **kw)).tokens for s in range(seeds)]
+            outs = [lm.continue_text(default_prompt(p.ja), SamplingConfig(max_tokens=20, seed=s, **kw)).tokens
+                    for s in range(seeds)]
             d1 += distinct_n(outs, 1)
             d2 += distinct_n(outs, 2)
             rep += repetition_rate(outs)

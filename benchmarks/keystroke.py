@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 KEYS = "あいうえお"
-SENTENCE = "昨日は友達と駅前の本屋で新しい漫画を買ってから、近くの公園で夕方まで話し込み、帰りに雨が降り出したので急いで走った。"
+SENTENCE = ("昨日は友達と駅前の本屋で新しい漫画を買ってから、"
+            "近くの公園で夕方まで話し込み、帰りに雨が降り出したので急いで走った。")
 
 
 async def run(keys: int) -> None:
@@ -36,7 +37,8 @@ async def run(keys: int) -> None:
 
     base = (SENTENCE * 3)[:99]
     with tempfile.TemporaryDirectory() as home:
-        app = build_app(Paths(Path(home) / "d", Path(home) / "c"), resolve_device=lambda r: resolve(r, cuda_name=lambda: None))
+        app = build_app(Paths(Path(home) / "d", Path(home) / "c"),
+                        resolve_device=lambda r: resolve(r, cuda_name=lambda: None))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("n", "2")
             await pilot.pause()
@@ -87,7 +89,9 @@ async def run(keys: int) -> None:
                 work.append(time.perf_counter() - t0)
     samples.sort()
     print(f"keystroke -> redrawn table, 100-character sentence ({rows} tokens), {keys} keys:")
-    print(f"  median {statistics.median(samples) * 1000:.1f} ms, p95 {samples[int(0.95 * (len(samples) - 1))] * 1000:.1f} ms, max {samples[-1] * 1000:.1f} ms  (budget 30 ms)")
+    print(f"  median {statistics.median(samples) * 1000:.1f} ms, "
+          f"p95 {samples[int(0.95 * (len(samples) - 1))] * 1000:.1f} ms, "
+          f"max {samples[-1] * 1000:.1f} ms  (budget 30 ms)")
     print(f"  of which analyze + table refill: median {statistics.median(work) * 1000:.2f} ms")
 
 

@@ -32,7 +32,8 @@ async def run(rounds: int) -> None:
     tune_gc()  # as the `tutor` command does
 
     with tempfile.TemporaryDirectory() as home:
-        app = build_app(Paths(Path(home) / "d", Path(home) / "c"), resolve_device=lambda r: resolve(r, cuda_name=lambda: None))
+        app = build_app(Paths(Path(home) / "d", Path(home) / "c"),
+                        resolve_device=lambda r: resolve(r, cuda_name=lambda: None))
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(2.5)  # the device check (torch import) is done before we measure
             screen = app.screen

@@ -52,7 +52,8 @@ def main() -> None:
             times = sorted(t for t, _ in results)
             unsaved = sum(not ok for _, ok in results)
             print(f"{name:6} on {where:20}: median {statistics.median(times) * 1000:.0f} ms, "
-                  f"max {times[-1] * 1000:.0f} ms over {runs} runs (budget 300 ms median); progress not saved: {unsaved}")
+                  f"max {times[-1] * 1000:.0f} ms over {runs} runs (budget 300 ms median); "
+                  f"progress not saved: {unsaved}")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ def main() -> None:
             times.append(line["t"] - t0)
             torch_seen.append(line["torch"])
     print(f"start -> first usable screen ({args.lesson}/{args.tab}), {args.runs} runs:")
-    print(f"  median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms  (budget 800 ms)")
+    print(f"  median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
+          f"max {max(times) * 1000:.0f} ms  (budget 800 ms)")
     print(f"  torch imported before the first frame: {any(torch_seen)}")
 
 

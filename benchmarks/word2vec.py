@@ -42,7 +42,8 @@ def bench_training() -> None:
         t = time.perf_counter()
         wv = train(sentences, config)
         seconds = time.perf_counter() - t
-        print(f"train {mode:<9} {config.describe():<48} {seconds:6.2f} s  (+ tokenizing: {seconds + tok:.2f} s; budget 60 s)")
+        print(f"train {mode:<9} {config.describe():<48} {seconds:6.2f} s  "
+              f"(+ tokenizing: {seconds + tok:.2f} s; budget 60 s)")
         del wv
 
 

@@ -34,7 +34,8 @@ def run(sentences, evalset, cfg: W2VConfig) -> dict:
     }
     print(
         f"{row['mode']:9} dim={row['dim']:<4} win={row['window']:<2} ep={row['epochs']:<3} min={row['min_count']:<2} "
-        f"sample={row['sample']:<6g} neg={row['negative']:<2} seed={row['seed']:<2} vocab={row['vocab']:<6} share={row['share']:.3f} analogy={row['analogy']:.3f} "
+        f"sample={row['sample']:<6g} neg={row['negative']:<2} seed={row['seed']:<2} vocab={row['vocab']:<6} "
+        f"share={row['share']:.3f} analogy={row['analogy']:.3f} "
         f"top5={row['top5']:.3f} {row['seconds']:5.1f}s",
         flush=True,
     )

@@ -72,7 +72,8 @@ def cmd_analyze(args) -> int:
     from .cli_format import table
 
     def plain(result) -> str:
-        rows = [[t.surface, "-".join(t.pos), t.lemma, t.reading or ("（未知語）" if t.unknown else "")] for t in result.tokens]
+        rows = [[t.surface, "-".join(t.pos), t.lemma, t.reading or ("（未知語）" if t.unknown else "")]
+                for t in result.tokens]
         return table(["表層形", "品詞", "原形", "読み"], rows)
 
     return _per_input(args, lambda result: result.to_json(), plain)
@@ -89,7 +90,8 @@ def cmd_onehot(args) -> int:
             f"語彙数 (= ベクトルの次元): {oh.dim}",
             table(["ID", "単語"], [[str(i), w] for i, w in enumerate(oh.vocab)]),
             "",
-            table(["単語"] + [str(i) for i in range(oh.dim)], [[t] + [str(v) for v in row] for t, row in zip(surfaces, oh.matrix())]),
+            table(["単語"] + [str(i) for i in range(oh.dim)],
+                  [[t] + [str(v) for v in row] for t, row in zip(surfaces, oh.matrix())]),
         ]
         if oh.dim > 1:
             parts += ["", "異なる 2 語の距離はどれも √2 ≒ 1.414、コサイン類似度はどれも 0 です。"]
@@ -251,7 +253,8 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
 
             args.device = args.device or _saved_device(paths)
             return cli_gpt.run(args, paths)
-        if args.command in ("fill-mask", "classify") or getattr(args, "model_kind", None) in ("bert", "bert-classifier"):
+        if (args.command in ("fill-mask", "classify")
+                or getattr(args, "model_kind", None) in ("bert", "bert-classifier")):
             from . import cli_bert
 
             args.device = args.device or _saved_device(paths)

@@ -19,7 +19,6 @@ from .curriculum.recall import quiz_for
 from .demos.base import LessonDemo, SentenceChosen
 from .demos.registry import demo_class
 from .device_control import DeviceControl
-from .export_control import ExportControl
 from .dialogs.completion import CompletionScreen, ending_text
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette, app_commands
@@ -27,6 +26,7 @@ from .dialogs.sentence import SentenceScreen
 from .exercises import registry as exercise_registry
 from .exercises.mine import LearnerCode
 from .exercises.workspace import workspace_dir
+from .export_control import ExportControl
 from .keys import APP_BINDINGS, FOOTER_WHEN_ROOMY, ROOMY_WIDTH
 from .settings import THEMES, Paths, default_paths
 from .widgets import cjk_wrap
@@ -61,7 +61,8 @@ class TutorApp(DeviceControl, ExportControl, App[int]):
     BINDINGS = APP_BINDINGS
 
     def __init__(
-        self, paths: Paths, device: str | None = None, resolve_device=resolve, device_check_delay: float = DEVICE_CHECK_DELAY
+        self, paths: Paths, device: str | None = None, resolve_device=resolve,
+        device_check_delay: float = DEVICE_CHECK_DELAY,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -107,8 +108,11 @@ class TutorApp(DeviceControl, ExportControl, App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         lesson_list = self.query_one(LessonList)
-        lesson_list.set_lessons(self.curriculum.lessons, {l.id: self.progress.state(l.id) for l in self.curriculum},
-                                {l.id: self._exercise_counts(l.id) for l in self.curriculum})
+        lesson_list.set_lessons(
+            self.curriculum.lessons,
+            {lesson.id: self.progress.state(lesson.id) for lesson in self.curriculum},
+            {lesson.id: self._exercise_counts(lesson.id) for lesson in self.curriculum},
+        )
         self._apply_width(self.size.width)
         self._show_course_state()
         self._show_sentence()
@@ -121,7 +125,8 @@ class TutorApp(DeviceControl, ExportControl, App[int]):
         self._started = True
         # torch is imported only after the first screen has settled, off the UI thread: its
         # import holds the GIL for most of a second and would slow the first lesson down.
-        self.call_after_refresh(lambda: self.set_timer(self._device_check_delay, lambda: self.start_device_check(self.requested_device)))
+        self.call_after_refresh(lambda: self.set_timer(self._device_check_delay,
+                                                       lambda: self.start_device_check(self.requested_device)))
 
     def exit_soon(self, code: int) -> None:
         """Ask the app to exit with ``code``, from a signal handler (tutor/process.py): scheduled on its loop."""
@@ -173,7 +178,8 @@ class TutorApp(DeviceControl, ExportControl, App[int]):
             # else n / p land on the prose: its first frame waits neither for the demo nor its removal;
             # _show_prose builds the demo once that frame is drawn
             self._show_quiz(lesson)
-            self.query_one(ExercisePanel).set_lesson(lesson, exercise_registry.for_lesson(lesson_id), self.progress.of(lesson_id))
+            self.query_one(ExercisePanel).set_lesson(lesson, exercise_registry.for_lesson(lesson_id),
+                                                     self.progress.of(lesson_id))
         else:
             self._show_state(lesson)
         self.query_one("#lesson-tabs", TabbedContent).active = TAB_IDS.get(self.progress.tab, "tab-prose")
@@ -302,12 +308,12 @@ class TutorApp(DeviceControl, ExportControl, App[int]):
     # -- quiz ---------------------------------------------------------------------------------
     def action_completion(self) -> None:
         """修了: what the course taught and where to go next (after the last quiz, or from the lesson list)."""
-        still_open = [l.label for l in self.curriculum if self.progress.state(l.id) != DONE]
+        still_open = [lesson.label for lesson in self.curriculum if self.progress.state(lesson.id) != DONE]
         self.push_screen(CompletionScreen(ending_text(self.paths.lessons_dir), still_open))
 
     @property
     def course_complete(self) -> bool:
-        return all(self.progress.state(l.id) == DONE for l in self.curriculum)
+        return all(self.progress.state(lesson.id) == DONE for lesson in self.curriculum)
 
     def _show_course_state(self) -> None:
         # the 修了 entry appears with the last lesson complete (the course may still have open lessons)

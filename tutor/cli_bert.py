@@ -1,4 +1,5 @@
-"""CLI for lesson L7: `tutor fill-mask`, `tutor classify`, `tutor train bert|bert-classifier`, `tutor eval bert|bert-classifier`."""
+"""CLI for lesson L7: `tutor fill-mask`, `tutor classify`, `tutor train bert|bert-classifier`,
+`tutor eval bert|bert-classifier`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, device as _device, err as _err, find_corpus as _corpus, guarded, read_eval_files, seed
+from .cli_common import (
+    EXIT_FAIL,
+    device as _device,
+    err as _err,
+    find_corpus as _corpus,
+    guarded,
+    read_eval_files,
+    seed,
+)
 from .settings import Paths
 
 #: `tutor train bert` defaults (BertConfig and BertTrainConfig's; a test keeps them equal).
@@ -41,7 +50,8 @@ def add_train_parsers(tsub) -> None:
     p.add_argument("--lr", type=float, default=CLASSIFIER_DEFAULTS["lr"])
     p.add_argument("--freeze", action="store_true", help="エンコーダを固定し、[CLS] の上の線形層だけを学習する")
     p.add_argument("--top-layers", type=int, default=CLASSIFIER_DEFAULTS["top_layers"],
-                   help="上の N 層（と最後の正規化、分類層）だけを学習する。保存は学習した重みだけで、残りは元の BERT から読む")
+                   help="上の N 層（と最後の正規化、分類層）だけを学習する。"
+                        "保存は学習した重みだけで、残りは元の BERT から読む")
     p.add_argument("--lora", type=int, metavar="RANK",
                    help="重みは凍結し、各行列の横に置いた階数 RANK の小さな行列（LoRA）だけを学習する。保存も差分だけ")
     p.add_argument("--threshold", type=float, default=CLASSIFIER_DEFAULTS["threshold"],
@@ -58,7 +68,8 @@ def add_eval_parsers(esub) -> None:
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--json", action="store_true")
-    p = esub.add_parser("bert-classifier", help="感情分類の正解率を、取り分けたテスト文と手作業ラベルの文で基準と比べる")
+    p = esub.add_parser("bert-classifier",
+                        help="感情分類の正解率を、取り分けたテスト文と手作業ラベルの文で基準と比べる")
     p.add_argument("--dir", type=Path, help="同梱モデルの代わりに使うモデルのフォルダ")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--json", action="store_true")
@@ -202,16 +213,19 @@ def cmd_train_bert(args, paths: Paths) -> int:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
-    print(f"コーパス: 学習 {len(data.train):,} 文、検証 {len(data.valid):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
-    model_cfg = BertConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
-    cfg = BertTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
-                          bf16=args.bf16)
+    print(f"コーパス: 学習 {len(data.train):,} 文、検証 {len(data.valid):,} 文"
+          f"（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
+    model_cfg = BertConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff,
+                           layers=args.layers, dropout=args.dropout)
+    cfg = BertTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
+                          seed=args.seed, bf16=args.bf16)
 
     from .cli_progress import Reporter
 
     def progress(p) -> None:
         valid = f" 検証 top-5 {p.valid[-1]['top5']:.1%}" if p.valid else ""
-        bar.update_epoch(p, len(data.train), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{valid}",
+        bar.update_epoch(p, len(data.train),
+                         f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{valid}",
                          milestone=p.batch == p.batches and len(p.valid) == p.epoch)
 
     with Reporter(None, "文") as bar:
@@ -267,23 +281,26 @@ def cmd_train_classifier(args, paths: Paths) -> int:
         return [encode(lm.vocab, tokenize(s), n) for s in data.texts], data.labels
 
     train, valid = encoded(labels["train"]), encoded(labels["valid"])
-    cfg = FinetuneConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed, top_layers=args.top_layers,
-                         lora_rank=args.lora)
+    cfg = FinetuneConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                         top_layers=args.top_layers, lora_rank=args.lora)
 
     from .cli_progress import Reporter
 
     def progress(p) -> None:
         acc = f" 検証正解率 {p.valid[-1]:.1%}" if p.valid else ""
-        bar.update_epoch(p, len(train[0]), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{acc}",
+        bar.update_epoch(p, len(train[0]),
+                         f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{acc}",
                          milestone=p.batch == p.batches)
 
     with Reporter(None, "文") as bar:
-        model, figures = finetune(lm.model, train, valid, cfg, freeze=args.freeze, on_progress=progress, device=_device(args))
+        model, figures = finetune(lm.model, train, valid, cfg, freeze=args.freeze, on_progress=progress,
+                                  device=_device(args))
     torch_io.as_shipped(model)
     clf = bert_lm.SentimentModel(model, lm.vocab, {**figures, "train_config": cfg.__dict__, "labels": {
         "method": labels["method"], "counts": labels["counts"], "corpus_sentences": labels["corpus_sentences"]}})
     clf.meta["evaluation"] = evaluate_classifier(clf, data_dir, labels)
-    command = "tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "bert-classifier"] else "tutor train bert-classifier"
+    command = ("tutor " + " ".join(sys.argv[1:]) if sys.argv[1:3] == ["train", "bert-classifier"]
+               else "tutor train bert-classifier")
     clf.meta["command"] = command
     out = args.out or paths.user_models_dir / bert_lm.CLASSIFIER_FOLDER
     clf.save(out, bert_lm.classifier_card(clf, command), base=encoder_dir)

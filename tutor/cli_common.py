@@ -136,14 +136,16 @@ def read_lines(path: Path, option: str, japanese: bool = False) -> list[str]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{option} のファイルが UTF-8 のテキストではありません（{exc.start} バイト目）: {path}") from None
+        raise InputFileError(f"{option} のファイルが UTF-8 のテキストではありません"
+                             f"（{exc.start} バイト目）: {path}") from None
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise InputFileError(f"{option} のファイルに文がありません: {path}")
     return [_joined(line) for line in lines] if japanese else lines
 
 
-def read_eval_files(ja: Path | None, en: Path | None = None, paired: bool = False) -> tuple[list[str] | None, list[str] | None]:
+def read_eval_files(ja: Path | None, en: Path | None = None,
+                    paired: bool = False) -> tuple[list[str] | None, list[str] | None]:
     """Every `eval` command's --ja (and, for the translators, --en) files; (None, None) when not given.
 
     With ``paired``, both or neither must be given and their line counts must agree."""
@@ -152,5 +154,6 @@ def read_eval_files(ja: Path | None, en: Path | None = None, paired: bool = Fals
     ja_lines = read_lines(ja, "--ja", japanese=True) if ja is not None else None
     en_lines = read_lines(en, "--en") if en is not None else None
     if ja_lines is not None and en_lines is not None and len(ja_lines) != len(en_lines):
-        raise InputFileError(f"行数が合いません: --ja {ja} は {len(ja_lines)} 行、--en {en} は {len(en_lines)} 行です。")
+        raise InputFileError(f"行数が合いません: --ja {ja} は {len(ja_lines)} 行、"
+                             f"--en {en} は {len(en_lines)} 行です。")
     return ja_lines, en_lines

@@ -6,7 +6,6 @@ prints which cases pass, and records a pass in the progress file the app reads.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -19,7 +18,8 @@ EXIT_FAIL, EXIT_USAGE = 1, 2
 def add_parser(sub) -> None:
     p = sub.add_parser("exercise", help="演習（自分でコードを書いて確かめる）")
     esub = p.add_subparsers(dest="exercise_command", metavar="{list,start,check,hint,solution}", required=True)
-    workspace_help = "演習のファイルを置くフォルダ（既定: 環境変数 TUTOR_EXERCISES_DIR、なければユーザーデータの exercises/）"
+    workspace_help = ("演習のファイルを置くフォルダ"
+                      "（既定: 環境変数 TUTOR_EXERCISES_DIR、なければユーザーデータの exercises/）")
 
     e = esub.add_parser("list", help="演習の一覧と状態")
     e.add_argument("--json", action="store_true", help="JSON で出力する")
@@ -100,7 +100,8 @@ def _list(args, paths: Paths, folder: Path) -> int:
     from .cli_format import table
 
     labels = {"passed": "合格", "started": "挑戦中", "not_started": "未着手"}
-    print(table(["ID", "レッスン", "内容", "状態"], [[r["id"], r["lesson"], r["title"], labels[r["status"]]] for r in rows]))
+    print(table(["ID", "レッスン", "内容", "状態"],
+                [[r["id"], r["lesson"], r["title"], labels[r["status"]]] for r in rows]))
     print(f"\nフォルダ: {folder}")
     return 0
 
@@ -146,7 +147,8 @@ def _solution(args, paths: Paths, exercise) -> int:
     if not ep.may_see_solution:
         if not args.give_up:
             _err(f"まだ合格していません。解答例は合格したあとに見られます。あきらめて見るなら "
-                 f"`tutor exercise solution {exercise.id} --give-up`（記録されます）。ヒント: `tutor exercise hint {exercise.id}`")
+                 f"`tutor exercise solution {exercise.id} --give-up`（記録されます）。"
+                 f"ヒント: `tutor exercise hint {exercise.id}`")
             return EXIT_FAIL
         ep.gave_up = True
         try:

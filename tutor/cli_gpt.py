@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, err as _err, find_corpus, device as _device, guarded, read_eval_files, seed
+from .cli_common import EXIT_FAIL, device as _device, err as _err, find_corpus, guarded, read_eval_files, seed
 from .settings import Paths
 
 #: `tutor train gpt` defaults (GPTConfig and GPTTrainConfig's; a test keeps them equal).
@@ -36,7 +36,8 @@ def add_pretrain_args(p, defaults: dict, folder: str) -> None:
     p.add_argument("--lr", type=float, default=defaults["lr"])
     p.add_argument("--dropout", type=float, default=defaults["dropout"])
     p.add_argument("--seed", type=seed, default=1)
-    p.add_argument("--bf16", action="store_true", help="bfloat16 の自動混合精度で学習する（AVX-512 BF16 のある CPU や GPU で約 2 倍速）")
+    p.add_argument("--bf16", action="store_true",
+                   help="bfloat16 の自動混合精度で学習する（AVX-512 BF16 のある CPU や GPU で約 2 倍速）")
     p.add_argument("--limit", type=int, help="学習に使う文の数（既定: すべて）")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--out", type=Path, help=f"保存先（既定: ユーザーデータの models/{folder}）")
@@ -45,7 +46,8 @@ def add_pretrain_args(p, defaults: dict, folder: str) -> None:
 def add_train_parser(tsub) -> None:
     p = tsub.add_parser("gpt", help="小さな GPT を学習する（次の語の予測）")
     add_pretrain_args(p, GPT_DEFAULTS, "gpt")
-    p.add_argument("--average", type=int, default=GPT_DEFAULTS["average"], help="最後の N エポックの重みの平均も試す（1 で平均しない）")
+    p.add_argument("--average", type=int, default=GPT_DEFAULTS["average"],
+                   help="最後の N エポックの重みの平均も試す（1 で平均しない）")
     p.add_argument("--word-dropout", type=float, default=GPT_DEFAULTS["word_dropout"],
                    help="学習中、入力の語をこの割合で <unk> に置き換える（過学習を抑える）")
     p.add_argument("--weight-decay", type=float, default=GPT_DEFAULTS["weight_decay"])
@@ -74,7 +76,8 @@ def cmd_generate(args, paths: Paths) -> int:
     if args.top_p is not None and not 0 < args.top_p <= 1:
         _err("--top-p は 0 より大きく 1 以下にしてください。")
         return 2
-    if not (math.isfinite(args.temperature) and args.temperature >= 0) or not 1 <= args.beam <= 10 or not 1 <= args.max_tokens <= 60:
+    if (not (math.isfinite(args.temperature) and args.temperature >= 0) or not 1 <= args.beam <= 10
+            or not 1 <= args.max_tokens <= 60):
         _err("--temperature は 0 以上の有限の数、--beam は 1〜10、--max-tokens は 1〜60 にしてください。")
         return 2
     lm = _load(args, paths)
@@ -156,15 +159,19 @@ def cmd_train(args, paths: Paths) -> int:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
-    print(f"コーパス: 学習 {len(data.train):,} 文、検証 {len(data.valid):,} 文（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
-    model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff, layers=args.layers, dropout=args.dropout)
+    print(f"コーパス: 学習 {len(data.train):,} 文、検証 {len(data.valid):,} 文"
+          f"（語彙 {len(data.vocab):,}、準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
+    model_cfg = GPTConfig(vocab=len(data.vocab), d_model=args.d_model, heads=args.heads, d_ff=args.d_ff,
+                          layers=args.layers, dropout=args.dropout)
     cfg = GPTTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, seed=args.seed,
-                         bf16=args.bf16, average=args.average, word_dropout=args.word_dropout, weight_decay=args.weight_decay)
+                         bf16=args.bf16, average=args.average, word_dropout=args.word_dropout,
+                         weight_decay=args.weight_decay)
     from .cli_progress import Reporter
 
     def progress(p) -> None:
         ppl = f" 検証パープレキシティ {p.valid_ppl[-1]:.2f}" if p.valid_ppl else ""
-        bar.update_epoch(p, len(data.train), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{ppl}",
+        bar.update_epoch(p, len(data.train),
+                         f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{ppl}",
                          milestone=p.batch == p.batches and len(p.valid_ppl) == p.epoch)
 
     with Reporter(None, "文") as bar:
@@ -182,7 +189,8 @@ def cmd_train(args, paths: Paths) -> int:
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
     ev = lm.meta["evaluation"]
-    print(f"保存しました: {out}（検証パープレキシティ {lm.meta['best_valid_ppl']:.2f}、dev パープレキシティ {ev['perplexity']:.2f}、"
+    print(f"保存しました: {out}（検証パープレキシティ {lm.meta['best_valid_ppl']:.2f}、"
+          f"dev パープレキシティ {ev['perplexity']:.2f}、"
           f"bigram {ev['baselines']['bigram']:.2f}、trigram {ev['baselines']['trigram']:.2f}）")
     return 0
 

@@ -31,7 +31,8 @@ JA = {
     "not allowed with argument %s": "引数 %s とは一緒に使えません",
     "ignored explicit argument %r": "値 %r はここでは使えません",
     "can't open '%(filename)s': %(error)s": "'%(filename)s' を開けません: %(error)s",
-    "unknown parser %(parser_name)r (choices: %(choices)s)": "知らないコマンドです: %(parser_name)r（選べるのは %(choices)s）",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "知らないコマンドです: %(parser_name)r（選べるのは %(choices)s）",
 }
 
 

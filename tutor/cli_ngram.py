@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, err as _err, find_corpus
+from .cli_common import EXIT_FAIL, find_corpus
 from .settings import Paths
 
 #: Add-k values tried; the one with the lowest perplexity on the validation split (carved from train) is kept.
@@ -48,5 +48,6 @@ def cmd_train(args, paths: Paths) -> int:
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
     print(f"保存しました: {out}（語彙 {len(model.vocab):,}、語の組 {model.pair_count:,}、"
-          f"k = {model.k:g}、検証パープレキシティ {meta['valid_perplexity']:.2f}、dev パープレキシティ {meta['dev_perplexity']:.2f}）")
+          f"k = {model.k:g}、検証パープレキシティ {meta['valid_perplexity']:.2f}、"
+          f"dev パープレキシティ {meta['dev_perplexity']:.2f}）")
     return 0

@@ -32,7 +32,8 @@ def check_output(path: Path, option: str) -> None:
     if path.is_dir():
         raise OutputFileError(f"{option} にはフォルダではなくファイル名を指定してください: {path}")
     if path.suffix.lower() != ".svg":
-        raise OutputFileError(f"{option} には .svg で終わるファイル名を指定してください（書き出すのは SVG 画像です）: {path}")
+        raise OutputFileError(f"{option} には .svg で終わるファイル名を指定してください"
+                              f"（書き出すのは SVG 画像です）: {path}")
     folder = path.parent
     if not folder.exists():
         raise OutputFileError(f"{option} の保存先のフォルダがありません: {folder}")
@@ -86,7 +87,8 @@ def map_picture(wv, word: str, neighbours, model: str) -> str:
     legend.append(" 調べた語   ")
     legend.append(f"+ {NEAR_GROUP}（上位 {len(neighbours)} 語）", style=NEAR_STYLE)
     s1, s2 = placed.shares
-    note = Text(f"PCA: 横軸は分散の {s1:.0%}、縦軸は {s2:.0%}（残りの {1 - s1 - s2:.0%} は 2 次元では見えません）。", style="dim")
+    note = Text(f"PCA: 横軸は分散の {s1:.0%}、縦軸は {s2:.0%}（残りの {1 - s1 - s2:.0%} は 2 次元では見えません）。",
+                style="dim")
     if dropped:
         note.append(f"\n重なった {dropped} 語は + の印だけです。", style="dim")
     title = Text(f"「{word}」に近い単語の地図（{model}）", style="bold")

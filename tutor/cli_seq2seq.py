@@ -8,10 +8,22 @@ import sys
 import time
 from pathlib import Path
 
-from .cli_common import EXIT_FAIL, as_they_arrive, err as _err, find_corpus, device as _device, guarded, read_eval_files, seed
+from .cli_common import (
+    EXIT_FAIL,
+    as_they_arrive,
+    device as _device,
+    err as _err,
+    find_corpus,
+    guarded,
+    read_eval_files,
+    seed,
+)
+from .core.variants import (
+    BEST as DEFAULT_VARIANT,  # the best readable translator (see variants.py)
+    BEST_BEAM,
+)
 from .settings import Paths
 
-from .core.variants import BEST as DEFAULT_VARIANT, BEST_BEAM  # the best readable translator (see variants.py)
 #: Source-length buckets (MeCab tokens) of `tutor eval seq2seq`.
 BUCKETS = (("≤ 8", 0, 8), ("9–12", 9, 12), ("≥ 13", 13, 10**9))
 #: `tutor train transformer` defaults: TransformerConfig and TransformerTrainConfig's.
@@ -53,7 +65,8 @@ def add_translate_parser(sub) -> None:
     p.add_argument("--no-length-norm", action="store_true", help="ビーム探索で長さの正規化をしない")
     p.add_argument("--json", action="store_true", help="1 入力につき 1 行の JSON")
     p.add_argument("--svg", type=Path, metavar="FILE",
-                   help="アテンションの重みの表を SVG 画像に書き出す（L4 の実験と同じ表。Transformer は最後の層のヘッド平均）")
+                   help="アテンションの重みの表を SVG 画像に書き出す"
+                        "（L4 の実験と同じ表。Transformer は最後の層のヘッド平均）")
 
 
 def add_train_parser(tsub) -> None:
@@ -77,13 +90,16 @@ def add_train_parser(tsub) -> None:
     p = tsub.add_parser("transformer", help="Transformer の翻訳モデルを学習する")
     p.add_argument("--epochs", type=int, default=TRANSFORMER_DEFAULTS["epochs"])
     p.add_argument("--batch-size", type=int, default=TRANSFORMER_DEFAULTS["batch_size"])
-    p.add_argument("--lr", type=float, default=TRANSFORMER_DEFAULTS["lr"], help="学習率の最大値（ウォームアップの終わり）")
+    p.add_argument("--lr", type=float, default=TRANSFORMER_DEFAULTS["lr"],
+                   help="学習率の最大値（ウォームアップの終わり）")
     p.add_argument("--warmup", type=int, default=TRANSFORMER_DEFAULTS["warmup"], help="学習率を上げていくステップ数")
-    p.add_argument("--average", type=int, default=TRANSFORMER_DEFAULTS["average"], help="最後の N エポックの重みを平均する（1: しない）")
+    p.add_argument("--average", type=int, default=TRANSFORMER_DEFAULTS["average"],
+                   help="最後の N エポックの重みを平均する（1: しない）")
     p.add_argument("--d-model", type=int, default=TRANSFORMER_DEFAULTS["d_model"])
     p.add_argument("--heads", type=int, default=TRANSFORMER_DEFAULTS["heads"])
     p.add_argument("--d-ff", type=int, default=TRANSFORMER_DEFAULTS["d_ff"])
-    p.add_argument("--layers", type=int, default=TRANSFORMER_DEFAULTS["layers"], help="エンコーダとデコーダそれぞれの層の数")
+    p.add_argument("--layers", type=int, default=TRANSFORMER_DEFAULTS["layers"],
+                   help="エンコーダとデコーダそれぞれの層の数")
     p.add_argument("--dropout", type=float, default=TRANSFORMER_DEFAULTS["dropout"])
     p.add_argument("--no-bf16", dest="bf16", action="store_false", help="順伝播を bfloat16 にしない（遅くなる）")
     p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -149,7 +165,8 @@ def cmd_translate(args, paths: Paths) -> int:
         from .cli_pictures import grid_picture, write_picture
 
         beam = "貪欲法" if args.beam == 1 else f"ビーム幅 {args.beam}"
-        write_picture(args.svg, grid_picture(drawn, f"{model.variant}、{beam}{'、ハード' if args.hard else ''}"), "--svg")
+        write_picture(args.svg, grid_picture(drawn, f"{model.variant}、{beam}{'、ハード' if args.hard else ''}"),
+                      "--svg")
         _err(f"アテンションの表を書き出しました: {args.svg}")
     return 0
 
@@ -179,7 +196,8 @@ def evaluate(model, ja_lines: list[str], en_lines: list[str], beam: int = 1) -> 
     for name, lo, hi in BUCKETS:
         idx = [i for i, s in enumerate(sources) if lo <= len(s) <= hi]
         if idx:
-            out["buckets"][name] = {"bleu": round(bleu([hyps[i] for i in idx], [refs[i] for i in idx]), 2), "sentences": len(idx)}
+            out["buckets"][name] = {"bleu": round(bleu([hyps[i] for i in idx], [refs[i] for i in idx]), 2),
+                                    "sentences": len(idx)}
     return out
 
 
@@ -260,13 +278,15 @@ def cmd_train(args, paths: Paths) -> int:
         return EXIT_FAIL
     t = time.perf_counter()
     data = prepare(data_dir, limit=args.limit)
-    print(f"コーパス: 学習 {len(data.train):,} 文対、検証 {len(data.valid):,} 文対（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
+    print(f"コーパス: 学習 {len(data.train):,} 文対、検証 {len(data.valid):,} 文対"
+          f"（語彙 ja {len(data.src_vocab):,} / en {len(data.tgt_vocab):,}、"
           f"準備 {time.perf_counter() - t:.1f} 秒）", file=sys.stderr)
     from .cli_progress import Reporter
 
     def progress(p) -> None:
         bleu = f" 検証 BLEU {p.valid_bleu[-1]:.2f}" if p.valid_bleu and p.valid_bleu[-1] is not None else ""
-        bar.update_epoch(p, len(data.train), f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{bleu}",
+        bar.update_epoch(p, len(data.train),
+                         f"エポック {p.epoch}/{p.epochs} バッチ {p.batch}/{p.batches} 損失 {p.loss:.3f}{bleu}",
                          milestone=p.batch == p.batches and len(p.valid_bleu) == p.epoch)
 
     with Reporter(None, "文") as bar:

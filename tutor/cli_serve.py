@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import errno
 import ipaddress
 import socket
@@ -91,7 +90,9 @@ def run(args, paths: Paths) -> int:
         for address in _addresses():
             print(f"教室から: http://{address}:{args.port}/", flush=True)
         print("注意: 同じネットワークの誰でもこのページを開けます。通信は暗号化されません（HTTPS なし）。\n"
-              "      学習者は ID で分かれますが、ID を知る人はその進捗を開けます。モデルはこのマシンの CPU で動きます。\n"
-              "      ブラウザ版では演習ファイルの編集（e）はできません（このマシンでコードを動かさないため）。", flush=True)
+              "      学習者は ID で分かれますが、ID を知る人はその進捗を開けます。"
+              "モデルはこのマシンの CPU で動きます。\n"
+              "      ブラウザ版では演習ファイルの編集（e）はできません"
+              "（このマシンでコードを動かさないため）。", flush=True)
     server.serve()
     return 0

@@ -33,7 +33,8 @@ Runner = Callable[..., int]
 def add_train_parser(tsub) -> None:
     p = tsub.add_parser("all", help="同梱モデルをすべて順に学習し直す（中断しても、もう一度実行すれば続きから）")
     p.add_argument("--out", type=Path,
-                   help="保存先のフォルダ（既定: ユーザーデータの models/）。リポジトリの models/ を指定すると同梱モデルを置き換える")
+                   help="保存先のフォルダ（既定: ユーザーデータの models/）。"
+                        "リポジトリの models/ を指定すると同梱モデルを置き換える")
     p.add_argument("--data", type=Path, help="コーパスのディレクトリ")
     p.add_argument("--only", nargs="+", metavar="FOLDER", help="このモデルだけを学習する（例: bigram-ja gpt）")
     p.add_argument("--limit", type=int, help="ニューラルモデルを先頭の N 文対だけで学習する（手順を試すため）")
@@ -138,12 +139,14 @@ def run_all(recipes: list, out_dir: Path, runner: Runner, restart: bool = False,
                 log(f"中断しました。{recipe.folder} は元のままです。もう一度 `tutor train all` を実行すると、"
                     f"{recipe.folder} から続けます。")
                 return 130
-            log(f"{recipe.folder} の学習に失敗しました（終了コード {code}）。直してからもう一度実行すると続きから学習します。")
+            log(f"{recipe.folder} の学習に失敗しました（終了コード {code}）。"
+                "直してからもう一度実行すると続きから学習します。")
             return EXIT_FAIL
         shown = f"models/{recipe.folder}" if bundled else str(out_dir / recipe.folder)
         _install(partial, out_dir / recipe.folder, shown)
         seconds = round(time.perf_counter() - t, 1)
-        state["done"][recipe.folder] = {"seconds": seconds, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        state["done"][recipe.folder] = {"seconds": seconds,
+                                        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         write_state(state_path, state)
         if bundled:
             checkpoint.write_manifest(models_dir)

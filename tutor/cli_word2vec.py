@@ -17,14 +17,14 @@ from .cli_common import EXIT_FAIL, err as _err, guarded, seed
 from .settings import Paths
 
 
-
 def add_query_parsers(sub) -> None:
     p = sub.add_parser("similar", help="word2vec で近い単語を表示する")
     p.add_argument("word", help="単語（MeCab の 1 語）")
     _model_args(p)
     p.add_argument("--topn", type=_positive, default=10, help="表示する数（既定 10）")
     p.add_argument("--json", action="store_true", help="JSON で出力する")
-    p.add_argument("--map", type=Path, metavar="FILE", help="単語と近い語を PCA で 2 次元に並べた地図を SVG 画像に書き出す")
+    p.add_argument("--map", type=Path, metavar="FILE",
+                   help="単語と近い語を PCA で 2 次元に並べた地図を SVG 画像に書き出す")
 
     p = sub.add_parser("analogy", help="A - B + C に近い単語を表示する（例: 王 男 女）")
     p.add_argument("a")
@@ -43,7 +43,8 @@ DEFAULT_DIMS = {"cbow": 100, "skipgram": 50}
 def add_train_parser(tsub) -> None:
     p = tsub.add_parser("word2vec", help="word2vec (CBOW / skip-gram) をコーパスで学習する")
     p.add_argument("--sg", action="store_true", help="skip-gram で学習する（既定は CBOW）")
-    p.add_argument("--dim", type=_positive, help=f"ベクトルの次元（既定 CBOW {DEFAULT_DIMS['cbow']} / skip-gram {DEFAULT_DIMS['skipgram']}）")
+    p.add_argument("--dim", type=_positive,
+                   help=f"ベクトルの次元（既定 CBOW {DEFAULT_DIMS['cbow']} / skip-gram {DEFAULT_DIMS['skipgram']}）")
     p.add_argument("--window", type=_positive, help="窓幅: 前後それぞれ何語を文脈とするか")
     p.add_argument("--epochs", type=_positive, help="コーパスを何周するか")
     p.add_argument("--min-count", type=_positive, help="これより少ない出現回数の語は語彙から除く")
@@ -103,11 +104,13 @@ def cmd_similar(args, paths: Paths) -> int:
         write_picture(args.map, map_picture(wv, word, neighbors, model), "--map")
         _err(f"地図を書き出しました: {args.map}")
     if args.json:
-        out = {"word": word, "model": model, "neighbors": [{"word": n.word, "similarity": round(n.similarity, 6)} for n in neighbors]}
+        out = {"word": word, "model": model,
+               "neighbors": [{"word": n.word, "similarity": round(n.similarity, 6)} for n in neighbors]}
         print(json.dumps(out, ensure_ascii=False))
         return 0
     print(f"「{word}」に近い単語（{model}）")
-    print(table(["単語", "コサイン類似度", ""], [[n.word, f"{n.similarity:.3f}", _bar(n.similarity)] for n in neighbors]))
+    print(table(["単語", "コサイン類似度", ""],
+                [[n.word, f"{n.similarity:.3f}", _bar(n.similarity)] for n in neighbors]))
     return 0
 
 
@@ -140,7 +143,8 @@ def cmd_train(args, paths: Paths) -> int:
     from .core.train.word2vec import train, training_sentences
 
     mode = "skipgram" if args.sg else "cbow"
-    overrides = {"vector_size": args.dim, "window": args.window, "epochs": args.epochs, "min_count": args.min_count, "seed": args.seed}
+    overrides = {"vector_size": args.dim, "window": args.window, "epochs": args.epochs, "min_count": args.min_count,
+                 "seed": args.seed}
     config = replace(word2vec.DEFAULTS[mode], **{k: v for k, v in overrides.items() if v is not None})
     try:
         data = args.data if args.data is not None else corpus.find(paths.corpus_dir)
@@ -179,13 +183,15 @@ def cmd_train(args, paths: Paths) -> int:
     wv.meta["carved"] = carved
     quality = _quality(wv, paths)
     wv.meta["quality"] = quality.to_json() if quality else None
-    command = "tutor train word2vec " + " ".join(sys.argv[3:]) if sys.argv[1:3] == ["train", "word2vec"] else "tutor train word2vec"
+    command = ("tutor train word2vec " + " ".join(sys.argv[3:]) if sys.argv[1:3] == ["train", "word2vec"]
+               else "tutor train word2vec")
     wv.save(out, card=word2vec.model_card(wv, command))
     if out.resolve().parent == paths.models_dir.resolve():
         checkpoint.write_manifest(paths.models_dir)
     print(f"保存しました: {out}（語彙 {len(wv):,} 語、学習 {wv.meta['train_seconds']} 秒）")
     if quality:
-        print(f"評価: 近傍の同グループ率 {quality.neighbour_share:.3f}（上限 {quality.ceiling:.3f}）、アナロジー正答率 {quality.analogy_accuracy:.3f}")
+        print(f"評価: 近傍の同グループ率 {quality.neighbour_share:.3f}（上限 {quality.ceiling:.3f}）、"
+              f"アナロジー正答率 {quality.analogy_accuracy:.3f}")
     return 0
 
 
@@ -208,7 +214,8 @@ def cmd_eval(args, paths: Paths) -> int:
         print(json.dumps({"model": model, **q.to_json()}, ensure_ascii=False))
         return 0
     print(f"{model}: 語彙 {len(wv):,} 語、{wv.dim} 次元")
-    print(f"近傍 10 語のうち同じグループの語の割合: {q.neighbour_share:.3f}（満点の上限 {q.ceiling:.3f}、評価語の収録率 {q.coverage:.0%}）")
+    print(f"近傍 10 語のうち同じグループの語の割合: {q.neighbour_share:.3f}"
+          f"（満点の上限 {q.ceiling:.3f}、評価語の収録率 {q.coverage:.0%}）")
     print(f"  出現 50 回未満の語: {q.share_rare:.3f}、50 回以上の語: {q.share_frequent:.3f}")
     print(table(["グループ", "割合"], [[k, f"{v:.2f}"] for k, v in q.per_group.items()]))
     print()
@@ -216,7 +223,8 @@ def cmd_eval(args, paths: Paths) -> int:
     rows = []
     for r in q.analogies:
         got = "（語彙にない: " + "、".join(r.missing) + "）" if r.missing else " ".join(r.answers)
-        rows.append([f"{r.a} - {r.b} + {r.c}", r.expected, "正解" if r.correct else ("5位内" if r.in_top5 else "不正解"), got])
+        rows.append([f"{r.a} - {r.b} + {r.c}", r.expected,
+                     "正解" if r.correct else ("5位内" if r.in_top5 else "不正解"), got])
     print(table(["問い", "正解", "", "上位 5 語"], rows))
     return 0
 

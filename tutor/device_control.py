@@ -8,8 +8,7 @@ from __future__ import annotations
 from textual import work
 from textual.message import Message
 
-from .core.device import CHOICES as DEVICE_CHOICES
-from .core.device import DeviceChoice
+from .core.device import CHOICES as DEVICE_CHOICES, DeviceChoice
 from .demos.base import LessonDemo
 
 

@@ -167,7 +167,8 @@ def write_view(folder: Path, base: str, svg: str, numbers: Numbers | None = None
         write_csv(paths[1], numbers)
         write_json(paths[2], numbers)
     except OSError as exc:
-        raise ExportError(f"画像は書き出しましたが、数値を書き出せませんでした（{reason(exc)}）。\n{paths[0]}") from None
+        raise ExportError(f"画像は書き出しましたが、数値を書き出せませんでした（{reason(exc)}）。"
+                          f"\n{paths[0]}") from None
     return Written(paths[0], tuple(paths[1:]))
 
 
@@ -188,7 +189,8 @@ def attention_numbers(source: Sequence[str], targets: Sequence[str], rows: Seque
 def map_numbers(words: Sequence[str], groups: Sequence[str | None], coords: Sequence[Sequence[float]],
                 **context: Any) -> Numbers:
     """L2's map: each word with its two PCA coordinates and its group (the learner's own words: OWN_GROUP)."""
-    points = [{"word": w, "x": _r(x), "y": _r(y), "group": g or OWN_GROUP} for w, g, (x, y) in zip(words, groups, coords)]
+    points = [{"word": w, "x": _r(x), "y": _r(y), "group": g or OWN_GROUP}
+              for w, g, (x, y) in zip(words, groups, coords)]
     table = [[p["word"], p["x"], p["y"], p["group"]] for p in points]
     return Numbers(["word", "x", "y", "group"], table, {**context, "points": points})
 
@@ -200,7 +202,8 @@ def bars_numbers(rows: Sequence[tuple[str, float, float | None, str | None]], **
                "probability_after_filtering": None if final is None else _r(final), "removed_by": why}
               for t, p, final, why in rows]
     table = [[x["token"], x["probability"], int(x["kept"]),
-              "" if x["probability_after_filtering"] is None else x["probability_after_filtering"], x["removed_by"] or ""]
+              "" if x["probability_after_filtering"] is None else x["probability_after_filtering"],
+              x["removed_by"] or ""]
              for x in tokens]
     header = ["token", "probability", "kept", "probability_after_filtering", "removed_by"]
     return Numbers(header, table, {**context, "tokens": tokens})

@@ -25,7 +25,8 @@ APP_BINDINGS = [
     Binding("p", "previous_lesson", "前へ", id="lesson.previous", tooltip="前のレッスンへ", group=LESSON_KEYS),
     Binding("1", "show_tab('prose')", "説明", id="tab.prose", tooltip="説明タブ（レッスンの本文）", group=TAB_KEYS),
     Binding("2", "show_tab('demo')", "実験", id="tab.demo", tooltip="実験タブ（モデルを動かすデモ）", group=TAB_KEYS),
-    Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）", group=TAB_KEYS),
+    Binding("3", "show_tab('quiz')", "クイズ", id="tab.quiz", tooltip="クイズタブ（80% 以上正解で完了）",
+            group=TAB_KEYS),
     # Not in the footer: at 120 columns a page with its own keys would push q off the end; the tab
     # bar shows "4 演習" and the help lists it.
     Binding("4", "show_tab('exercise')", "演習", id="tab.exercise", show=False,
@@ -37,7 +38,8 @@ APP_BINDINGS = [
             tooltip="実験タブの中の次のページへ", group=PAGE_KEYS),
     Binding("s", "set_sentence", "あなたの文", id="sentence.set", tooltip="あなたの文を入力する / サンプルから選ぶ"),
     Binding("d", "cycle_device", "デバイス", id="device.cycle", tooltip="デバイスを auto / cpu / cuda と切り替える"),
-    Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False, tooltip="ダーク / ライトのテーマを切り替える"),
+    Binding("t", "toggle_theme", "テーマ", id="theme.toggle", show=False,
+            tooltip="ダーク / ライトのテーマを切り替える"),
     Binding("l", "toggle_lessons", "一覧", id="lessons.toggle", tooltip="レッスン一覧の表示 / 非表示"),
     # x: a letter, so an input box keeps it while the learner types (like n, s, q). In the footer only
     # from ROOMY_WIDTH columns on (see FOOTER_WHEN_ROOMY); the help lists it at every width.

@@ -6,11 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle as settle_workers
 from rich.text import Text
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from textual.worker import WorkerFailed
 
+from pilot_helpers import settle as settle_workers
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.demos.attention import AttentionDemo, AttentionPage
@@ -36,7 +36,8 @@ def tiny_models(tmp_path_factory) -> Path:
     data = ParallelData(Vocab.build((s for s, _ in pairs), 1), Vocab.build((t for _, t in pairs), 1), pairs, pairs[:5])
     models = tmp_path_factory.mktemp("models")
     for variant in ("plain", "general"):
-        cfg = Seq2SeqConfig(variant=variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16, hidden=24, max_len=6)
+        cfg = Seq2SeqConfig(variant=variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16,
+                            hidden=24, max_len=6)
         model, figures = train(data, cfg, TrainConfig(epochs=3, batch_size=16, lr=5e-3))
         Translator(model, data.src_vocab, data.tgt_vocab, figures).save(models / f"seq2seq-{variant}")
     return models
@@ -44,8 +45,8 @@ def tiny_models(tmp_path_factory) -> Path:
 
 def make(paths, models: Path):
     _cache.clear()
-    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                     device_check_delay=0.1)
+    return build_app(paths=replace(paths, models_dir=models),
+                     resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
 
 
 async def open_demo(pilot) -> AttentionPage:
@@ -272,8 +273,9 @@ async def test_brackets_on_the_page_never_type_into_the_field(paths, tiny_models
 
 async def test_a_sentence_longer_than_the_training_range_gets_a_notice_on_the_page(make_app) -> None:
     """Issue 18: the grid still fills, and the page says the model was trained on shorter sentences."""
-    from pilot_helpers import settle
     from textual.widgets import Static
+
+    from pilot_helpers import settle
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

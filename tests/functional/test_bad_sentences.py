@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from pilot_helpers import settle
 from textual.widgets import Input, Static
 
+from pilot_helpers import settle
 from tutor.widgets.page_tabs import PageTabs
 
 BAD_SENTENCES = {

@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle as settle_workers
 from textual.widgets import Button, Input, Select, SelectionList, Static, TabbedContent
 from textual.worker import WorkerFailed
 
+from pilot_helpers import settle as settle_workers
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.demos.base import PageError
@@ -38,8 +38,8 @@ async def settle(pilot, delay: float = 0.1) -> None:
 
 def make(paths, models: Path):
     MODELS.clear()
-    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                     device_check_delay=0.1)
+    return build_app(paths=replace(paths, models_dir=models),
+                     resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
 
 
 async def open_tab(pilot, tab: str) -> None:

@@ -189,7 +189,8 @@ async def test_l6_playground_cuts_with_the_learners_filter_probs(make_app, paths
         assert kept == reference.split("）")[0]  # the same tokens survive as with the project's filter
 
         (paths.data_dir / "exercises" / "top_k_top_p.py").write_text(
-            "import numpy as np\ndef filter_probs(probs, top_k=None, top_p=None):\n    return np.ones(3)\n", encoding="utf-8")
+            "import numpy as np\ndef filter_probs(probs, top_k=None, top_p=None):\n    return np.ones(3)\n",
+            encoding="utf-8")
         app.query_one("#pg-seed", Slider).value = 1
         await settle(pilot, 0.5)
         line = text_of(app, "#pg-mine")
@@ -222,7 +223,9 @@ async def test_l7_masking_draws_with_the_learners_mask_tokens(make_app, paths) -
         assert not app.query_one("#mk-mine", Static).display
 
 
-async def test_an_endless_loop_or_mischief_is_reported_in_the_tab_and_the_app_keeps_working(make_app, paths, tmp_path) -> None:
+async def test_an_endless_loop_or_mischief_is_reported_in_the_tab_and_the_app_keeps_working(
+    make_app, paths, tmp_path
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "4")
@@ -243,7 +246,8 @@ async def test_an_endless_loop_or_mischief_is_reported_in_the_tab_and_the_app_ke
 
 
 async def test_in_a_browser_tab_e_creates_no_file_and_says_why(make_app, paths, monkeypatch) -> None:
-    """`tutor serve`: the file would sit on the server, out of the learner's reach (and no code of theirs runs there)."""
+    """`tutor serve`: the file would sit on the server, out of the learner's reach (and no code of theirs runs
+    there)."""
     monkeypatch.setenv("TUTOR_SERVED", "1")
     app = make_app()
     notices: list[str] = []

@@ -10,13 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
-from test_attention_demo import finish, open_demo, tiny_models  # noqa: F401 - a fixture
-from test_attention_demo import make as make_l4
-from test_gpt_demo import SENTENCE, l6_models, open_tab  # noqa: F401 - a fixture
-from test_gpt_demo import make as make_l6
+from test_attention_demo import finish, make as make_l4, open_demo, tiny_models  # noqa: F401 - a fixture
+from test_gpt_demo import SENTENCE, l6_models, make as make_l6, open_tab  # noqa: F401 - a fixture
 from textual.widgets import Input, Select, TabbedContent
 
+from pilot_helpers import settle
 from tutor.dialogs.palette import app_commands
 from tutor.widgets.attention_grid import AttentionGrid
 from tutor.widgets.slider import Slider
@@ -78,7 +76,8 @@ async def test_x_on_the_attention_grid_writes_the_picture_and_the_matrix(paths, 
             assert [float(x) for x in row[1:]] == pytest.approx(weights, abs=1e-6)
         data = json.loads(json_path.read_text(encoding="utf-8"))
         assert data["source"] == expected.source and data["target"] == expected.target
-        assert data["model"] == "general" and data["beam"] == 1 and data["mode"] == "soft" and data["sentence"] == sentence
+        assert (data["model"] == "general" and data["beam"] == 1 and data["mode"] == "soft"
+                and data["sentence"] == sentence)
 
         # In the sentence field x is a letter: typed, nothing written.
         box = page.query_one("#att-input", Input)

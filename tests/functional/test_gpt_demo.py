@@ -6,17 +6,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
 from rich.cells import cell_len
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList, Select, Static, TabbedContent
 from textual.worker import WorkerFailed
 
+from pilot_helpers import settle
 from tutor.app import build_app
 from tutor.core.device import resolve
-from tutor.core.text import tokenize
 from tutor.core.gpt_explain import Compared, FirstStep
 from tutor.core.sampling import Row
+from tutor.core.text import tokenize
 from tutor.demos.gpt import StepPage
 from tutor.demos.gpt.diversity import table
 from tutor.demos.gpt.examples import token_grid
@@ -47,8 +47,8 @@ def l6_models(tmp_path_factory) -> Path:
 
 def make(paths, models: Path):
     MODELS.clear()
-    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                     device_check_delay=0.1)
+    return build_app(paths=replace(paths, models_dir=models),
+                     resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
 
 
 async def open_tab(pilot, tab: str) -> None:
@@ -59,7 +59,8 @@ async def open_tab(pilot, tab: str) -> None:
 
 
 async def settle_failing(pilot) -> None:
-    """``settle``, where a page's request may end in a PageError (the model missing): the page shows it, not a failure."""
+    """``settle``, where a page's request may end in a PageError (the model missing): the page shows it, not a
+    failure."""
     for _ in range(10):
         try:
             await settle(pilot)
@@ -95,7 +96,8 @@ async def test_sliders_regenerate_and_the_bars_show_what_was_cut(paths, l6_model
 
         top_k = app.query_one("#pg-top-k", Slider)
         drawn = top_k.render().plain
-        assert drawn.rstrip().endswith("オフ") and cell_len(drawn) <= top_k.content_size.width  # wide text right-aligned by cells
+        # wide text right-aligned by cells
+        assert drawn.rstrip().endswith("オフ") and cell_len(drawn) <= top_k.content_size.width
         app.query_one("#pg-top-k", Slider).value = 3
         await settle(pilot)
         bars = text(app, "#pg-bars")
@@ -315,7 +317,8 @@ def test_token_grid_wraps_between_tokens_with_the_labels_repeated() -> None:
         seen_in += inp.split()[1:]
         seen_out += out.split()[1:]
         # Columns: a token and the one it predicts start in the same cell.
-        assert [cell_len(inp[: inp.index(t)]) for t in inp.split()[1:2]] == [cell_len(out[: out.index(t)]) for t in out.split()[1:2]]
+        assert ([cell_len(inp[: inp.index(t)]) for t in inp.split()[1:2]]
+                == [cell_len(out[: out.index(t)]) for t in out.split()[1:2]])
     assert seen_in == ["<s>", *tokens] and seen_out == [*tokens, "</s>"]  # no token cut or lost
 
 

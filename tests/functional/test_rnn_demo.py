@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle as settle_workers
 from textual.widgets import Button, Input, Label, OptionList, Static, TabbedContent
 from textual.worker import WorkerFailed
 
+from pilot_helpers import settle as settle_workers
 from tutor.app import build_app
 from tutor.core import checkpoint, ngram
 from tutor.core.device import resolve
@@ -24,7 +24,9 @@ SIZE = (120, 36)
 TINY = Path(__file__).parent.parent / "data" / "tiny_ja.txt"
 SENTENCE = "犬が公園を走る。"
 EVALUATION = {"greedy": {"bleu": 20.0, "sentences": 6, "buckets": {
-    "≤ 8": {"bleu": 30.0, "sentences": 2}, "9–12": {"bleu": 20.0, "sentences": 2}, "≥ 13": {"bleu": 10.0, "sentences": 2}}}}
+    "≤ 8": {"bleu": 30.0, "sentences": 2},
+    "9–12": {"bleu": 20.0, "sentences": 2},
+    "≥ 13": {"bleu": 10.0, "sentences": 2}}}}
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +43,13 @@ def l3_models(tmp_path_factory) -> Path:
     data = ParallelData(Vocab.build((s for s, _ in pairs), 1), Vocab.build((t for _, t in pairs), 1), pairs, pairs[:5])
     models = tmp_path_factory.mktemp("models")
     for n, variant in enumerate(("plain", "general")):
-        cfg = Seq2SeqConfig(variant=variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16, hidden=24, max_len=6)
+        cfg = Seq2SeqConfig(variant=variant, src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16,
+                            hidden=24, max_len=6)
         model, figures = train(data, cfg, TrainConfig(epochs=2, batch_size=16, lr=5e-3))
         evaluation = {"greedy": {**EVALUATION["greedy"], "buckets": {
             b: {**v, "bleu": v["bleu"] + 10 * n} for b, v in EVALUATION["greedy"]["buckets"].items()}}}
-        Translator(model, data.src_vocab, data.tgt_vocab, {**figures, "evaluation": evaluation}).save(models / f"seq2seq-{variant}")
+        Translator(model, data.src_vocab, data.tgt_vocab, {**figures, "evaluation": evaluation}).save(
+            models / f"seq2seq-{variant}")
     ngram.Bigram.fit(sentences, k=0.01).save(models / ngram.BUNDLED, {"sentences": len(sentences)})
     return models
 
@@ -65,8 +69,8 @@ async def settle(pilot, delay: float = 0.1) -> None:
 def make(paths, models: Path):
     _cache.clear()
     demo_models._bigram.clear()
-    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                     device_check_delay=0.1)
+    return build_app(paths=replace(paths, models_dir=models),
+                     resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
 
 
 async def open_tab(pilot, tab: str) -> None:

@@ -16,7 +16,6 @@ from rich.cells import cell_len
 from textual.widgets import Button, Checkbox, Label, Select, Static, TabbedContent
 
 from pilot_helpers import settle
-
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.positional import positional_encoding, wave_dims
@@ -31,8 +30,8 @@ def app(paths, tmp_path):
     # No model in the models folder: these two pages compute from formulas only.
     models = tmp_path / "no-models"
     models.mkdir()
-    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                     device_check_delay=0.1)
+    return build_app(paths=replace(paths, models_dir=models),
+                     resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
 
 
 async def open_tab(pilot, tab: str) -> None:

@@ -1,4 +1,5 @@
-"""Pilot tests of lesson L5's model pages, on a tiny Transformer trained from the team's sentences; focus and keys on every page."""
+"""Pilot tests of lesson L5's model pages, on a tiny Transformer trained from the team's sentences; focus and keys
+on every page."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
 from rich.cells import cell_len
 from textual.widgets import Input, Select, Static, TabbedContent
 
+from pilot_helpers import settle
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.core.text import tokenize
@@ -30,8 +31,7 @@ SENTENCE = "犬が公園を走る。"
 def l5_models(tmp_path_factory) -> Path:
     from tutor.core.seq2seq import Seq2SeqConfig
     from tutor.core.train.seq2seq import ParallelData, TrainConfig, train
-    from tutor.core.train.transformer import TransformerTrainConfig
-    from tutor.core.train.transformer import train as train_tf
+    from tutor.core.train.transformer import TransformerTrainConfig, train as train_tf
     from tutor.core.transformer import TransformerConfig
     from tutor.core.transformer_translator import TransformerTranslator
     from tutor.core.translator import Translator
@@ -41,10 +41,12 @@ def l5_models(tmp_path_factory) -> Path:
     pairs = [(tokenize(line), ["the", "dog" if "犬" in line else "thing", "runs", "."]) for line in lines]
     data = ParallelData(Vocab.build((s for s, _ in pairs), 1), Vocab.build((t for _, t in pairs), 1), pairs, pairs[:5])
     models = tmp_path_factory.mktemp("models")
-    cfg = TransformerConfig(src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), d_model=16, heads=2, d_ff=32, layers=2, max_len=6)
+    cfg = TransformerConfig(src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), d_model=16, heads=2, d_ff=32,
+                            layers=2, max_len=6)
     model, figures = train_tf(data, cfg, TransformerTrainConfig(epochs=3, batch_size=16, lr=5e-3, warmup=5, average=1))
     TransformerTranslator(model, data.src_vocab, data.tgt_vocab, figures).save(models / "transformer")
-    rnn_cfg = Seq2SeqConfig(variant="general", src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16, hidden=24, max_len=6)
+    rnn_cfg = Seq2SeqConfig(variant="general", src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=16,
+                            hidden=24, max_len=6)
     rnn, rnn_figures = train(data, rnn_cfg, TrainConfig(epochs=1, batch_size=16))
     Translator(rnn, data.src_vocab, data.tgt_vocab, rnn_figures).save(models / "seq2seq-general")
     return models
@@ -52,8 +54,8 @@ def l5_models(tmp_path_factory) -> Path:
 
 def make(paths, models: Path):
     _cache.clear()
-    return build_app(paths=replace(paths, models_dir=models), resolve_device=lambda r: resolve(r, cuda_name=lambda: None),
-                     device_check_delay=0.1)
+    return build_app(paths=replace(paths, models_dir=models),
+                     resolve_device=lambda r: resolve(r, cuda_name=lambda: None), device_check_delay=0.1)
 
 
 async def open_tab(pilot, tab: str) -> None:
@@ -64,9 +66,10 @@ async def open_tab(pilot, tab: str) -> None:
 
 
 def test_overview_filters_by_layer_head_and_threshold() -> None:
-    maps = [[[[0.7, 0.3], [0.05, 0.95]], [[0.5, 0.5], [0.5, 0.5]]], [[[1.0, 0.0], [0.0, 1.0]], [[0.2, 0.8], [0.9, 0.1]]]]
+    maps = [[[[0.7, 0.3], [0.05, 0.95]], [[0.5, 0.5], [0.5, 0.5]]],
+            [[[1.0, 0.0], [0.0, 1.0]], [[0.2, 0.8], [0.9, 0.1]]]]
     everything = overview_text(maps).plain
-    assert all(f"L{l} H{h}" in everything for l in (1, 2) for h in (1, 2))
+    assert all(f"L{layer} H{h}" in everything for layer in (1, 2) for h in (1, 2))
     only = overview_text(maps, layer=1, head=0).plain
     assert "L2 H1" in only and "L1" not in only and "H2" not in only
     # Above the threshold a cell is shaded; below it the cell has the blank style.

@@ -7,9 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
 from textual.widgets import Button, Input, Select, Static, TabbedContent
 
+from pilot_helpers import settle
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.demos.word2vec import TRAINED, Word2VecDemo
@@ -284,7 +284,8 @@ async def test_each_page_gives_the_keys_to_its_main_control(make_app) -> None:
         await pilot.press("]")
         await settle(pilot)
         start = demo.query_one("#train-start", Button)  # without a corpus: disabled, the page's scroll instead
-        assert tabs.active == "w2v-train" and app.focused is (demo.query_one("#train-scroll") if start.disabled else start)
+        assert tabs.active == "w2v-train" and app.focused is (
+            demo.query_one("#train-scroll") if start.disabled else start)
         for page in ("w2v-analogy", "w2v-map", "w2v-train"):
             assert not isinstance(app.focused, Input), page
 

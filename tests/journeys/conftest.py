@@ -8,6 +8,7 @@ import pytest
 
 from .terminal import TUTOR, Terminal, tmux_available, tutor_command
 
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/journeys" in str(item.path).replace("\\", "/"):
@@ -25,7 +26,8 @@ def start(tmp_path):
     runs: list[Terminal] = []
     counter = itertools.count()
 
-    def run(lesson: str = "L0", tab: str = "prose", size: tuple[int, int] = (120, 40), lessons: dict | None = None) -> Terminal:
+    def run(lesson: str = "L0", tab: str = "prose", size: tuple[int, int] = (120, 40),
+            lessons: dict | None = None) -> Terminal:
         home = tmp_path / f"run{next(counter)}"
         home.mkdir()
         term = Terminal(home, *size, progress={"lesson": lesson, "tab": tab, "sentence": "", "lessons": lessons or {}})

@@ -149,7 +149,8 @@ def answer_quiz(term: Terminal, lesson_id: str) -> None:
     shot = term.wait_for(lambda s: "合格ライン" in s, why="the quiz")
     if any(v in shot for v in verdict):
         term.send("Enter")
-        term.wait_for(lambda s: not any(v in s for v in verdict), why="Enter on 「次の問題へ」 to show the next question")
+        term.wait_for(lambda s: not any(v in s for v in verdict),
+                      why="Enter on 「次の問題へ」 to show the next question")
     term.send("Enter")
     term.wait_for(lambda s: any(v in s for v in verdict),
                   why="the verdict after Enter on a choice (the quiz's choices must have the keys after 3)")

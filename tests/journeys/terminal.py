@@ -74,8 +74,8 @@ class Terminal:
             # so, and a journey that presses them never starts a training run (unless ``env`` gives one).
             **(env or {}),
         }
-        command = ["env", "-i", f"PATH={os.environ.get('PATH', '/usr/bin:/bin')}", *(f"{k}={v}" for k, v in env.items()),
-                   *tutor_command(), *args]
+        command = ["env", "-i", f"PATH={os.environ.get('PATH', '/usr/bin:/bin')}",
+                   *(f"{k}={v}" for k, v in env.items()), *tutor_command(), *args]
         # No status line (the pane is the whole terminal); a pane whose app died stays on screen,
         # so a crash's traceback reaches the failure message.
         self.config = home / "tmux.conf"
@@ -237,7 +237,8 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while self.alive():
             if time.monotonic() > deadline:
-                raise JourneyFailed(f"tutor (pid {self.pid}) still runs {timeout:.0f} s after quitting; the screen was:\n{self.screen()}")
+                raise JourneyFailed(f"tutor (pid {self.pid}) still runs {timeout:.0f} s after quitting; "
+                                    f"the screen was:\n{self.screen()}")
             time.sleep(POLL)
 
     def hang_up(self) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 import time
 
-from .steps import (SENTENCE, answer_quiz, at_both_sizes, expect_outer, expect_page, lesson_ids, lesson_title,
-                    pages_of, prose_heading, typed_key)
+import pytest
+
+from .steps import (
+    SENTENCE,
+    answer_quiz,
+    at_both_sizes,
+    expect_outer,
+    expect_page,
+    lesson_ids,
+    lesson_title,
+    pages_of,
+    prose_heading,
+    typed_key,
+)
 from .terminal import JourneyFailed, Terminal, content
 
 
@@ -181,8 +191,10 @@ def _header_lesson(screen: str) -> str | None:
     return match.group(1) if match else None
 
 
-@pytest.mark.xfail(strict=False, reason="flaky under CPU load, also on the tree before issue 15 (c127d61): a switch next to "
-                   "L5-L7 can lag or stall behind the heavy demo mount; see the stop note. Passes when the machine is idle.")
+@pytest.mark.xfail(strict=False,
+                   reason="flaky under CPU load, also on the tree before issue 15 (c127d61): a switch next to "
+                          "L5-L7 can lag or stall behind the heavy demo mount; see the stop note. "
+                          "Passes when the machine is idle.")
 def test_case5_next_and_previous_lesson_agree(start):
     ids = lesson_ids()
 
@@ -209,7 +221,8 @@ def test_case5_next_and_previous_lesson_agree(start):
                     disagree_since = None
                 if now - sent > AGREE:
                     raise JourneyFailed(f"{AGREE} s after {key}, header {head!r} and content {body!r} do not both show "
-                                        f"{target} ({heading[target]!r}); tutor {'runs' if term.alive() else 'has exited'}:\n{shot}")
+                                        f"{target} ({heading[target]!r}); "
+                                        f"tutor {'runs' if term.alive() else 'has exited'}:\n{shot}")
                 time.sleep(0.03)
 
     at_both_sizes(start, ids[0], journey)

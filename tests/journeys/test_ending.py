@@ -98,7 +98,8 @@ def test_the_process_ends_and_progress_is_kept(tmp_path, moment, how):
             os.kill(term.pid, getattr(signal, how))
         while term.alive():
             if time.monotonic() - sent > GONE:
-                raise JourneyFailed(f"tutor still runs {GONE} s after the {how} ({moment}); the screen was:\n{term.screen()}")
+                raise JourneyFailed(f"tutor still runs {GONE} s after the {how} ({moment}); "
+                                    f"the screen was:\n{term.screen()}")
             time.sleep(POLL)
         progress = term.progress()  # {} when the file is missing or not JSON
         assert (progress.get("lesson"), progress.get("tab")) == expected, \

@@ -11,11 +11,11 @@ import shutil
 import stat
 import time
 
+import pytest
+
 from tutor.settings import PROJECT_ROOT
 
 from .terminal import Terminal, tmux_available
-
-import pytest
 
 SOLUTION = PROJECT_ROOT / "lessons/01-morphology/exercises/onehot/solution.py"
 PROGRESS = {"lesson": "L1", "tab": "exercise", "sentence": "", "lessons": {}}

@@ -14,8 +14,17 @@ import time
 
 import pytest
 
-from .steps import (answer_quiz, at_both_sizes, expect_outer, expect_page, lesson_ids, pages_of, shows_sentence,
-                    typed_key, use)
+from .steps import (
+    answer_quiz,
+    at_both_sizes,
+    expect_outer,
+    expect_page,
+    lesson_ids,
+    pages_of,
+    shows_sentence,
+    typed_key,
+    use,
+)
 from .terminal import JourneyFailed
 
 SELECT = ("Enter", "Down", "Enter")  # open the list, the next option, pick it

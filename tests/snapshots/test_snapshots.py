@@ -7,10 +7,9 @@ then look at the report before committing.
 from __future__ import annotations
 
 import pytest
-
-from pilot_helpers import settle as settle_workers
 from textual.widgets import Input
 
+from pilot_helpers import settle as settle_workers
 from tutor.app import build_app
 from tutor.core.device import resolve
 from tutor.widgets.footer import SETTLE as FOOTER_SETTLE

@@ -27,7 +27,8 @@ def spans(source: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-@pytest.mark.parametrize("source", [["犬"], ["私", "は", "毎朝", "犬", "。"], ["the", "犬", "散歩", "a"], ["ネットワーク", "犬"]])
+@pytest.mark.parametrize("source", [["犬"], ["私", "は", "毎朝", "犬", "。"], ["the", "犬", "散歩", "a"],
+                                    ["ネットワーク", "犬"]])
 def test_each_header_ends_where_its_weights_end(source) -> None:
     line = header_line(source)
     for tok, (start, stop) in zip(source, spans(source)):

@@ -7,7 +7,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from tutor.core.bert import BERT, BERT_SPECIALS, CLS_ID, MASK, MASK_ID, SEP_ID, BertConfig, build_vocab, encode, pad_batch
+from tutor.core.bert import (
+    BERT,
+    BERT_SPECIALS,
+    CLS_ID,
+    MASK,
+    MASK_ID,
+    SEP_ID,
+    BertConfig,
+    build_vocab,
+    encode,
+    pad_batch,
+)
 from tutor.core.masking import IGNORE, KEPT_OUT, MASKED, RANDOM, UNCHANGED, mask_tokens
 from tutor.core.text import tokenize
 from tutor.core.vocab import PAD_ID
@@ -87,7 +98,8 @@ def test_pretraining_lowers_the_masked_loss_and_fill_mask_reads_typed_masks() ->
     vocab = build_vocab(data, 1)
     cfg = BertConfig(vocab=len(vocab), d_model=32, heads=2, d_ff=64, layers=2, dropout=0.0, max_positions=32)
     before = evaluate(BERT(cfg), [encode(vocab, s, 32) for s in data])
-    model, figures = pretrain(MonolingualData(vocab, data * 4, data), cfg, BertTrainConfig(epochs=6, batch_size=16, lr=3e-3, warmup=5))
+    model, figures = pretrain(MonolingualData(vocab, data * 4, data), cfg,
+                              BertTrainConfig(epochs=6, batch_size=16, lr=3e-3, warmup=5))
     assert figures["valid"]["loss"] < before["loss"] - 0.5
     assert len(figures["valid_per_epoch"]) == 6 and 0 <= figures["valid"]["top5"] <= 1
     lm = MaskedLM(model, vocab, figures)

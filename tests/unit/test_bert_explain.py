@@ -1,4 +1,5 @@
-"""What L7's pages compute (tutor.core.bert_explain): candidates, GPT against BERT, masking counts, the live run's figures."""
+"""What L7's pages compute (tutor.core.bert_explain): candidates, GPT against BERT, masking counts, the live run's
+figures."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tutor.core import bert_explain as bx
-from tutor.core import masking
+from tutor.core import bert_explain as bx, masking
 from tutor.core.bert import BERT, BertConfig, build_vocab
 from tutor.core.bert_lm import MaskedLM
 from tutor.core.text import tokenize
@@ -92,7 +92,8 @@ def test_mask_draws_follow_the_recipe_and_add_up(lm) -> None:
     assert shares["random"] == pytest.approx(0.1, abs=0.03)
     assert bx.draw_masks(lm, tokens, seed=1, draws=4000)[1] == counts  # reproducible from its seed
     total = counts + bx.MaskCounts(1, 7, 1, 0, 0)
-    assert (total.draws, total.real, total.masked, total.chosen) == (4001, counts.real + 7, counts.masked + 1, counts.chosen + 1)
+    assert (total.draws, total.real, total.masked, total.chosen) == (4001, counts.real + 7, counts.masked + 1,
+                                                                     counts.chosen + 1)
 
 
 def test_no_draws_give_zero_shares_not_a_division_error() -> None:

@@ -7,7 +7,8 @@ from rich.console import Console
 
 from tutor.demos.bert.rows import aligned_rows, lines_of, token_row
 
-TOKENS = ["[CLS]", "友達", "に", "会い", "に", "行く", "ため", "に", "、", "朝", "早く", "起き", "て", "会い", "まし", "た", "。", "[SEP]"]
+TOKENS = ["[CLS]", "友達", "に", "会い", "に", "行く", "ため", "に", "、",
+          "朝", "早く", "起き", "て", "会い", "まし", "た", "。", "[SEP]"]
 
 
 def test_lines_hold_whole_items_within_the_width() -> None:
@@ -47,7 +48,8 @@ def test_a_row_without_gaps_still_wraps_between_tokens() -> None:
 
 
 def test_aligned_rows_move_whole_columns_and_stay_aligned() -> None:
-    columns = [[(t, ""), ("[MASK]" if i % 3 == 0 else t, ""), (t if i % 3 == 0 else "", "")] for i, t in enumerate(TOKENS)]
+    columns = [[(t, ""), ("[MASK]" if i % 3 == 0 else t, ""), (t if i % 3 == 0 else "", "")]
+               for i, t in enumerate(TOKENS)]
     for width in (30, 50, 120):
         blocks = aligned_rows(("もとの文", "モデルが読む", "当てる語"), columns, width, 13).plain.split("\n\n")
         seen = []

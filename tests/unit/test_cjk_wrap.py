@@ -30,7 +30,7 @@ def test_japanese_breaks_between_characters_and_fills_each_line(lines) -> None:
     text = "コンピュータに日本語を扱わせるとき、最初にやるのは文を単語に分けることです。"
     out = lines(text, 20)  # 10 wide characters per line
     assert "".join(out) == text
-    assert all(len(l) <= 10 for l in out)
+    assert all(len(line) <= 10 for line in out)
     assert len(out[0]) >= 9  # filled, not left ragged
 
 
@@ -54,9 +54,9 @@ def test_latin_words_still_break_at_spaces(lines) -> None:
     cjk_wrap.install()
     out = lines("MeCab と UniDic で解析する", 12)
     assert "".join(out) == "MeCab と UniDic で解析する"
-    assert not any(l.startswith("Cab") or l.startswith("Dic") for l in out)
+    assert not any(line.startswith("Cab") or line.startswith("Dic") for line in out)
     english = "the quick brown fox jumps over the lazy dog"
-    assert all(l.strip() in english.split() or " " in l.strip() for l in lines(english, 10))
+    assert all(line.strip() in english.split() or " " in line.strip() for line in lines(english, 10))
 
 
 

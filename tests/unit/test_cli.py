@@ -48,12 +48,12 @@ def test_analyze_plain_table_is_aligned(capsys, paths) -> None:
     code, out, _ = run(capsys, ["analyze", "パンを食べた"], paths)
     lines = out.splitlines()
     assert lines[0].split() == ["表層形", "品詞", "原形", "読み"]
-    assert any(l.split()[:3] == ["食べ", "動詞-一般", "食べる"] for l in lines)
+    assert any(line.split()[:3] == ["食べ", "動詞-一般", "食べる"] for line in lines)
 
 
 def test_analyze_reads_each_stdin_line(capsys, paths, monkeypatch) -> None:
     code, out, _ = run(capsys, ["analyze", "--json"], paths, "犬\n\n猫が鳴く\n".encode(), monkeypatch)
-    objs = [json.loads(l) for l in out.splitlines()]
+    objs = [json.loads(line) for line in out.splitlines()]
     assert len(objs) == 3
     assert [t["surface"] for t in objs[0]["tokens"]] == ["犬"]
     assert objs[1] == {"tokens": [], "truncated": False}
@@ -115,7 +115,8 @@ def test_cuda_without_a_gpu_falls_back_with_a_notice(capsys, paths, monkeypatch)
     monkeypatch.setattr(device, "_cuda_name", lambda: None)
     code, out, err = run(capsys, ["--device", "cuda", "device", "--json"], paths)
     assert code == 0
-    assert json.loads(out) == {"requested": "cuda", "device": "cpu", "name": "CPU", "notice": device.resolve("cuda").notice}
+    assert json.loads(out) == {"requested": "cuda", "device": "cpu", "name": "CPU",
+                               "notice": device.resolve("cuda").notice}
     assert "GPU" in err
 
 
@@ -152,8 +153,7 @@ def test_python_dash_m_and_broken_pipe() -> None:
 
 
 def test_reset_progress_clears_progress_then_starts_the_app(capsys, paths, monkeypatch) -> None:
-    from tutor import app as app_module
-    from tutor import process
+    from tutor import app as app_module, process
     from tutor.curriculum.progress import Progress, ProgressStore, Settings
 
     store = ProgressStore(paths.progress_file, paths.settings_file)

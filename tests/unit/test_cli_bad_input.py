@@ -9,7 +9,6 @@ on the bundled models, so torch is imported once for the whole file.
 from __future__ import annotations
 
 import io
-import math
 import sys
 import time
 
@@ -172,7 +171,8 @@ def test_an_unusable_file_is_refused_with_a_message(capsys, paths, monkeypatch, 
 
 
 @pytest.mark.parametrize("command", ["eval seq2seq", "eval transformer"])
-def test_the_reference_file_is_checked_too_and_must_match_line_for_line(capsys, paths, monkeypatch, tmp_path, command) -> None:
+def test_the_reference_file_is_checked_too_and_must_match_line_for_line(capsys, paths, monkeypatch, tmp_path,
+                                                                         command) -> None:
     ja, en = tmp_path / "x.ja", tmp_path / "x.en"
     ja.write_text("猫が好きです。\n犬が好きです。\n", encoding="utf-8")
     for en_bytes, says in ((b"\xff\xfe\n", "--en"), ("i like cats .\n".encode(), "行数が合いません"), (b"", "--en")):
@@ -201,16 +201,18 @@ def test_a_seed_outside_64_bits_is_refused(capsys, paths, monkeypatch, seed) -> 
 
 
 def test_the_largest_seed_is_used(capsys, paths, monkeypatch) -> None:
-    code, out, err = run(capsys, ["generate", "猫は", "--seed", str(2**64 - 1), "--max-tokens", "3"], paths, monkeypatch)
+    code, out, err = run(capsys, ["generate", "猫は", "--seed", str(2**64 - 1), "--max-tokens", "3"], paths,
+                         monkeypatch)
     assert code == 0 and out.strip().startswith("猫は")
 
 
 @pytest.mark.parametrize("temperature", ["1e-40", "0.001", "5e-324"])
 def test_a_temperature_below_the_minimum_is_greedy(capsys, paths, monkeypatch, temperature) -> None:
-    code, greedy, _ = run(capsys, ["generate", "彼女は駅で", "--temperature", "0", "--max-tokens", "8"], paths, monkeypatch)
+    code, greedy, _ = run(capsys, ["generate", "彼女は駅で", "--temperature", "0", "--max-tokens", "8"], paths,
+                          monkeypatch)
     assert code == 0
-    code, out, err = run(capsys, ["generate", "彼女は駅で", "--temperature", temperature, "--max-tokens", "8", "--seed", "3"],
-                         paths, monkeypatch)
+    code, out, err = run(capsys, ["generate", "彼女は駅で", "--temperature", temperature, "--max-tokens", "8",
+                                  "--seed", "3"], paths, monkeypatch)
     check(code, out, err, f"--temperature {temperature}")
     assert code == 0 and out == greedy
 
@@ -231,7 +233,8 @@ FOLDERS = {"seq2seq": "seq2seq-general", "transformer": "transformer", "gpt": "g
            "bert-classifier": "bert-sentiment", "word2vec": "word2vec-cbow", "bigram": "bigram-ja"}
 
 
-WRONG_DIRS = [(command, kind) for command, (_, accepts) in DIR_COMMANDS.items() for kind in FOLDERS if kind not in accepts]
+WRONG_DIRS = [(command, kind) for command, (_, accepts) in DIR_COMMANDS.items()
+              for kind in FOLDERS if kind not in accepts]
 
 
 @pytest.mark.parametrize(("command", "kind"), WRONG_DIRS)

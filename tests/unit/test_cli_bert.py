@@ -1,4 +1,5 @@
-"""`tutor train bert|bert-classifier`, `fill-mask`, `classify`, `eval bert|bert-classifier` on a tiny corpus the team wrote."""
+"""`tutor train bert|bert-classifier`, `fill-mask`, `classify`, `eval bert|bert-classifier` on a tiny corpus the
+team wrote."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def trained(tmp_path_factory):
     base = tmp_path_factory.mktemp("bert")
     lines = TINY.read_text(encoding="utf-8").splitlines()
     # The English side decides the labels (VADER): dogs are loved, everything else is hated.
-    en = [f"i love this wonderful dog {i} ." if "犬" in line else f"i hate this terrible thing {i} ." for i, line in enumerate(lines)]
+    en = [f"i love this wonderful dog {i} ." if "犬" in line else f"i hate this terrible thing {i} ."
+          for i, line in enumerate(lines)]
     data = base / "corpus"
     data.mkdir()
     for split in ("train", "dev"):
@@ -30,8 +32,8 @@ def trained(tmp_path_factory):
     bert, clf = base / "bert", base / "clf"
     assert main(["train", "bert", "--epochs", "3", "--d-model", "32", "--heads", "2", "--d-ff", "64", "--layers", "2",
                  "--warmup", "5", "--batch-size", "16", "--data", str(data), "--out", str(bert)], paths=paths) == 0
-    assert main(["train", "bert-classifier", "--epochs", "2", "--batch-size", "8", "--lr", "0.003", "--encoder", str(bert),
-                 "--data", str(data), "--out", str(clf)], paths=paths) == 0
+    assert main(["train", "bert-classifier", "--epochs", "2", "--batch-size", "8", "--lr", "0.003",
+                 "--encoder", str(bert), "--data", str(data), "--out", str(clf)], paths=paths) == 0
     return paths, bert, clf, data
 
 
@@ -134,8 +136,8 @@ def test_partial_fine_tuning_stores_only_its_weights_on_top_of_the_base(capsys, 
     base = tmp_path / "bert"
     shutil.copytree(bert, base)
     out = tmp_path / "clf-top1"
-    assert main(["train", "bert-classifier", "--epochs", "1", "--batch-size", "8", "--top-layers", "1", "--encoder", str(base),
-                 "--data", str(data), "--out", str(out)], paths=paths) == 0
+    assert main(["train", "bert-classifier", "--epochs", "1", "--batch-size", "8", "--top-layers", "1",
+                 "--encoder", str(base), "--data", str(data), "--out", str(out)], paths=paths) == 0
     capsys.readouterr()
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert config["base"]["folder"] == "bert"
@@ -143,14 +145,16 @@ def test_partial_fine_tuning_stores_only_its_weights_on_top_of_the_base(capsys, 
 
     stored = set(load_file(str(out / "model.safetensors")))
     assert "head.weight" in stored and "encoder.layers.1.ffn.w1.weight" in stored
-    assert any(k.startswith("encoder.layers.1.") for k in stored) and not any(k.startswith("encoder.layers.0.") for k in stored)
+    assert (any(k.startswith("encoder.layers.1.") for k in stored)
+            and not any(k.startswith("encoder.layers.0.") for k in stored))
     assert "encoder.tok.weight" not in stored
     verdict = bert_lm.load_classifier(out).classify("犬が好きです。")
     assert sum(verdict.probabilities.values()) == pytest.approx(1, abs=1e-5)
     # A different base under the same name is refused, not silently used.
     other = tmp_path / "other"
     assert main(["train", "bert", "--epochs", "1", "--d-model", "32", "--heads", "2", "--d-ff", "64", "--layers", "2",
-                 "--warmup", "5", "--batch-size", "16", "--seed", "9", "--data", str(data), "--out", str(other)], paths=paths) == 0
+                 "--warmup", "5", "--batch-size", "16", "--seed", "9", "--data", str(data), "--out", str(other)],
+                paths=paths) == 0
     shutil.rmtree(base)
     shutil.copytree(other, base)
     assert main(["classify", "犬", "--dir", str(out)], paths=paths) == 1
@@ -163,15 +167,18 @@ def test_lora_fine_tuning_from_the_cli_stores_factors_and_classifies(capsys, tra
     paths, bert, _, data = trained
     out = tmp_path / "clf-lora"
     assert main(["train", "bert-classifier", "--epochs", "2", "--batch-size", "8", "--lr", "0.003", "--lora", "4",
-                 "--threshold", "0.3", "--encoder", str(bert), "--data", str(data), "--out", str(out)], paths=paths) == 0
+                 "--threshold", "0.3", "--encoder", str(bert), "--data", str(data), "--out", str(out)],
+                paths=paths) == 0
     capsys.readouterr()
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
-    assert config["lora"] == {"rank": 4, "alpha": 16.0} and config["meta"]["labels"]["method"].startswith("VADER compound")
+    assert (config["lora"] == {"rank": 4, "alpha": 16.0}
+            and config["meta"]["labels"]["method"].startswith("VADER compound"))
     assert ">= 0.3 positive" in config["meta"]["labels"]["method"]
     assert "LoRA (rank 4" in (out / "CARD.md").read_text(encoding="utf-8")
     assert main(["classify", "犬が好きです。", "--json", "--dir", str(out)], paths=paths) == 0
     verdict = json.loads(capsys.readouterr().out)
-    assert verdict["label"] in ("positive", "negative") and sum(verdict["probabilities"].values()) == pytest.approx(1, abs=1e-5)
+    assert (verdict["label"] in ("positive", "negative")
+            and sum(verdict["probabilities"].values()) == pytest.approx(1, abs=1e-5))
     for bad in (["--lora", "0"], ["--lora", "65"], ["--threshold", "1.5"], ["--threshold", "0"],
                 ["--lora", "4", "--freeze"], ["--lora", "4", "--top-layers", "1"]):
         assert main(["train", "bert-classifier", *bad, "--encoder", str(bert), "--data", str(data),

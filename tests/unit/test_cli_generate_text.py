@@ -24,7 +24,7 @@ def test_the_readme_example_prints_what_the_readme_shows(capsys):
     from tutor.settings import PROJECT_ROOT
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    line = next(l for l in readme.splitlines() if l.startswith("tutor generate "))
+    line = next(row for row in readme.splitlines() if row.startswith("tutor generate "))
     prompt, shown = re.search(r'generate "([^"]+)".*→ (\S+?。)', line).groups()
     seed = re.search(r"--seed (\d+)", line).group(1)
     assert main(["--device", "cpu", "generate", prompt, "--temperature", "0.8", "--top-p", "0.9", "--seed", seed]) == 0

@@ -31,7 +31,8 @@ def test_translate_svg_draws_the_grid_of_the_translation(capsys, paths, tmp_path
     code, stdout, _ = run(capsys, ["--device", "cpu", "translate", SENTENCE, "--beam", "1", "--json"], paths)
     assert code == 0
     expected = json.loads(stdout)
-    code, stdout, stderr = run(capsys, ["--device", "cpu", "translate", SENTENCE, "--beam", "1", "--svg", str(out)], paths)
+    code, stdout, stderr = run(capsys, ["--device", "cpu", "translate", SENTENCE, "--beam", "1", "--svg", str(out)],
+                               paths)
     assert code == 0
     assert stdout.strip() == " ".join(expected["target"])  # the translation still goes to stdout
     assert str(out) in stderr and "書き出しました" in stderr
@@ -55,7 +56,8 @@ def test_translate_svg_with_stdin_draws_every_sentence(capsys, paths, tmp_path: 
     assert "犬が走る" in svg and "猫が寝る" in svg
 
 
-@pytest.mark.parametrize("command", [["translate", SENTENCE, "--svg"], ["similar", "犬", "--map"]], ids=["translate", "similar"])
+@pytest.mark.parametrize("command", [["translate", SENTENCE, "--svg"], ["similar", "犬", "--map"]],
+                         ids=["translate", "similar"])
 def test_paths_that_cannot_take_the_picture_are_refused(capsys, paths, tmp_path: Path, command) -> None:
     option = command[-1]
     a_file = tmp_path / "note.txt"
@@ -87,7 +89,8 @@ def test_a_write_that_fails_is_a_message_not_a_traceback(capsys, paths, tmp_path
 
 def test_plain_has_no_attention_to_draw(capsys, paths, tmp_path: Path) -> None:
     out = tmp_path / "plain.svg"
-    code, _, stderr = run(capsys, ["--device", "cpu", "translate", SENTENCE, "--variant", "plain", "--svg", str(out)], paths)
+    code, _, stderr = run(capsys, ["--device", "cpu", "translate", SENTENCE, "--variant", "plain", "--svg", str(out)],
+                          paths)
     assert code == 2 and "plain" in stderr and not out.exists()
 
 

@@ -116,7 +116,8 @@ def test_an_interrupted_run_gives_the_cursor_back() -> None:
 
 def test_a_shorter_description_leaves_nothing_behind() -> None:
     # The emulator does show the old printers' bug: "\r" and a shorter line keep the longer line's tail.
-    assert screen("\rエポック 1/2 損失 3.210 検証 BLEU 12.34\rエポック 2/2 損失 2.9") == ["エポック 2/2 損失 2.910 検証 BLEU 12.34"]
+    assert (screen("\rエポック 1/2 損失 3.210 検証 BLEU 12.34\rエポック 2/2 損失 2.9")
+            == ["エポック 2/2 損失 2.910 検証 BLEU 12.34"])
     tty = terminal(width=60)
     with Reporter(100, "文", console=tty) as bar:
         bar.update(10, "エポック 1/2 バッチ 10/50 損失 3.210 検証 BLEU 12.34")
@@ -126,7 +127,8 @@ def test_a_shorter_description_leaves_nothing_behind() -> None:
         shown = [line for line in screen(tty.file.getvalue(), 60) if line]
         assert shown[0] == "エポック 2/2 損失 2.9" and len(shown) == 2
         assert shown[1].startswith("━") and re.search(r" 60%  .* 残り [-\d:]+$", shown[1]), shown[1]
-    assert [line for line in screen(tty.file.getvalue(), 60) if line] == [bar.line()]  # the bar gone, its last state kept
+    # the bar gone, its last state kept
+    assert [line for line in screen(tty.file.getvalue(), 60) if line] == [bar.line()]
 
 
 def test_a_terminal_keeps_milestones_as_lines_above_the_bar() -> None:
@@ -152,11 +154,13 @@ def test_a_real_training_writes_plain_lines_to_a_piped_stderr(tmp_path) -> None:
     env = {**os.environ, "TUTOR_HOME": str(tmp_path / "home"), "FORCE_COLOR": "1", "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "tutor", "train", "word2vec", "--epochs", "3", "--min-count", "1",
             "--data", str(_tiny_corpus(tmp_path)), "--out", str(tmp_path / "w2v")]
-    proc = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=120, check=False)
+    proc = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=120,
+                          check=False)
     assert proc.returncode == 0, proc.stderr
     assert "\r" not in proc.stderr and "\x1b" not in proc.stderr
     epochs = [line for line in proc.stderr.splitlines() if line.startswith("エポック")]
-    assert [line.split(" loss")[0] for line in epochs] == ["エポック 1/3 終了", "エポック 2/3 終了", "エポック 3/3 終了"]
+    assert [line.split(" loss")[0] for line in epochs] == ["エポック 1/3 終了", "エポック 2/3 終了",
+                                                           "エポック 3/3 終了"]
     assert "100%" in epochs[-1] and "語/秒" in epochs[-1]
     assert proc.stdout.startswith("保存しました") and "エポック" not in proc.stdout
 

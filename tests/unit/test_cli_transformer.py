@@ -1,4 +1,5 @@
-"""`tutor train transformer`, `translate --variant transformer` and `eval transformer` on a tiny corpus the team wrote."""
+"""`tutor train transformer`, `translate --variant transformer` and `eval transformer` on a tiny corpus the team
+wrote."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def trained(tmp_path_factory):
         (data / f"{split}.en").write_text("\n".join(en) + "\n", encoding="utf-8")
     paths = Paths(data_dir=base / "data", config_dir=base / "config")
     out = base / "model"
-    code = main(["train", "transformer", "--epochs", "3", "--d-model", "16", "--heads", "2", "--d-ff", "32", "--layers", "1",
-                 "--warmup", "5", "--average", "2", "--batch-size", "16", "--eval-beam", "2",
+    code = main(["train", "transformer", "--epochs", "3", "--d-model", "16", "--heads", "2", "--d-ff", "32",
+                 "--layers", "1", "--warmup", "5", "--average", "2", "--batch-size", "16", "--eval-beam", "2",
                  "--data", str(data), "--out", str(out)], paths=paths)
     assert code == 0
     return paths, out
@@ -76,14 +77,16 @@ def test_hard_is_refused_and_beam_works(capsys, trained) -> None:
     paths, out = trained
     assert main(["translate", "犬が走る", "--variant", "transformer", "--dir", str(out), "--hard"], paths=paths) == 2
     assert "--hard" in capsys.readouterr().err
-    assert main(["translate", "犬が走る", "--variant", "transformer", "--dir", str(out), "--beam", "3"], paths=paths) == 0
+    assert main(["translate", "犬が走る", "--variant", "transformer", "--dir", str(out), "--beam", "3"],
+                paths=paths) == 0
     assert capsys.readouterr().out.strip()
 
 
 def test_eval_transformer_reports_buckets(capsys, trained) -> None:
     paths, out = trained
     data = out.parent / "corpus"
-    code = main(["eval", "transformer", "--dir", str(out), "--ja", str(data / "dev.ja"), "--en", str(data / "dev.en"), "--json"], paths=paths)
+    code = main(["eval", "transformer", "--dir", str(out), "--ja", str(data / "dev.ja"), "--en", str(data / "dev.en"),
+                 "--json"], paths=paths)
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["variant"] == "transformer" and 0 <= result["bleu"] <= 100 and result["buckets"]
@@ -94,7 +97,8 @@ def test_device_cuda_without_a_gpu_falls_back_with_a_notice(capsys, trained, mon
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     paths, out = trained
-    assert main(["--device", "cuda", "translate", "犬が走る", "--variant", "transformer", "--dir", str(out)], paths=paths) == 0
+    assert main(["--device", "cuda", "translate", "犬が走る", "--variant", "transformer", "--dir", str(out)],
+                paths=paths) == 0
     captured = capsys.readouterr()
     # one line for the one input (this 3-epoch model's translation may be empty), and the notice
     assert captured.out.count("\n") == 1 and "CPU" in captured.err

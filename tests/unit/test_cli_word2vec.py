@@ -94,7 +94,8 @@ def test_train_a_tiny_corpus_then_query_and_evaluate_it(capsys, paths, tiny_corp
 
 
 def test_train_default_output_is_the_user_data_dir_not_the_bundle(capsys, paths, tiny_corpus) -> None:
-    code, _, err = run(capsys, ["train", "word2vec", "--epochs", "1", "--min-count", "1", "--data", str(tiny_corpus)], paths)
+    code, _, err = run(capsys, ["train", "word2vec", "--epochs", "1", "--min-count", "1", "--data", str(tiny_corpus)],
+                       paths)
     assert code == 0, err
     assert (paths.user_models_dir / "word2vec-cbow" / "model.safetensors").is_file()
 

@@ -16,7 +16,8 @@ from tutor.core import corpus, download
 from tutor.core.text import normalize, tokenize
 
 # A few pairs the team wrote, in the corpus's form (Japanese pre-split, English lower-cased).
-TRAIN = [("今日 は 晴れ て い る 。", "it is sunny today ."), ("猫 が 窓 の そば で 眠 っ て い る 。", "a cat is sleeping by the window .")]
+TRAIN = [("今日 は 晴れ て い る 。", "it is sunny today ."),
+         ("猫 が 窓 の そば で 眠 っ て い る 。", "a cat is sleeping by the window .")]
 DEV = [("駅 まで 歩 い た 。", "i walked to the station .")]
 
 
@@ -75,7 +76,8 @@ def test_download_verifies_and_installs(server, tmp_path: Path) -> None:
     routes["/archive.zip"] = _zip(files)
     seen = []
     dest = tmp_path / "data" / "small_parallel_enja"
-    installed = download.download(dest, url=base + "/archive.zip", expected=_expected(files), progress=lambda d, t: seen.append((d, t)))
+    installed = download.download(dest, url=base + "/archive.zip", expected=_expected(files),
+                                  progress=lambda d, t: seen.append((d, t)))
     assert installed.directory == dest
     assert installed.files == {"train.ja": 2, "train.en": 2, "dev.ja": 1, "dev.en": 1}
     assert sorted(p.name for p in dest.iterdir()) == ["dev.en", "dev.ja", "train.en", "train.ja"]
@@ -156,7 +158,8 @@ def test_raw_japanese_joins_the_pre_split_words() -> None:
     assert corpus.raw_japanese("兄 は 港町 の 学生 で す 。\n") == "兄は港町の学生です。"
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the shared corpus is not available")
+@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"),
+                    reason="TUTOR_DATA_DIR is not set: the shared corpus is not available")
 def test_the_real_corpus_reads_and_retokenizes() -> None:
     directory = Path(os.environ["TUTOR_DATA_DIR"])
     assert corpus.count_lines(directory / "train.ja") == corpus.count_lines(directory / "train.en") == 50_000

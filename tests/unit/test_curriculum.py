@@ -22,8 +22,8 @@ def test_the_bundled_lessons_validate() -> None:
 
 def test_lessons_run_l0_to_l7_in_order_and_teach_every_concept_once() -> None:
     cur = catalog.load(LESSONS)
-    assert [l.id for l in cur] == [f"L{i}" for i in range(8)]
-    taught = [c for l in cur for c in l.concepts]
+    assert [lesson.id for lesson in cur] == [f"L{i}" for i in range(8)]
+    taught = [c for lesson in cur for c in lesson.concepts]
     assert sorted(taught, key=lambda c: int(c[1:])) == list(ALL_CONCEPTS)
 
 

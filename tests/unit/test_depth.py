@@ -48,7 +48,8 @@ def test_the_bound_matches_the_corpus():
 def test_the_cli_prints_the_notice_on_stderr_and_the_translation_on_stdout(capsys):
     from tutor.__main__ import main
 
-    long_text = "昨日、駅の近くで古い友人に会い、一緒に昼ご飯を食べてから、長い間話していなかった昔の学校の先生や友だちのことについて、夕方になるまでずっと話し続けました。"
+    long_text = ("昨日、駅の近くで古い友人に会い、一緒に昼ご飯を食べてから、"
+                 "長い間話していなかった昔の学校の先生や友だちのことについて、夕方になるまでずっと話し続けました。")
     assert main(["--device", "cpu", "translate", long_text]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() and "語くらいまでの短い文で学習した" in captured.err

@@ -1,8 +1,7 @@
 """attention-scores (L4): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message
 from tutor.exercises.defs.attention_scores import EXERCISE
-
 
 # a correct score and attend, with one line changed in each slip below
 RIGHT_SCORE = """

@@ -1,8 +1,7 @@
 """bigram_prob (L3): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message
 from tutor.exercises.defs.bigram_prob import EXERCISE
-
 
 WRONG = {
     "k instead of k·V in the denominator": ("""

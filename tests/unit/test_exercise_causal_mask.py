@@ -1,6 +1,6 @@
 """causal-mask (L6): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message
 from tutor.exercises.defs.causal_mask import EXERCISE
 
 

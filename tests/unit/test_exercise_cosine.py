@@ -2,10 +2,8 @@
 
 import textwrap
 
-
-from exercise_helpers import slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import slips_fail_with_a_pointed_message
 from tutor.exercises.defs.cosine import EXERCISE
-
 
 #: A right cosine, for the slips that are only in most_similar.
 COSINE = """

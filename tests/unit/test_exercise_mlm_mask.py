@@ -1,9 +1,10 @@
-"""mlm-mask (L7): the model solution passes, the starter does not, slips are named, and the project's masking passes too."""
+"""mlm-mask (L7): the model solution passes, the starter does not, slips are named, and the project's masking passes
+too."""
 
 import numpy as np
 import torch
 
-from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message
 from tutor.exercises.checking import cases_of
 from tutor.exercises.defs import mlm_mask
 from tutor.exercises.defs.mlm_mask import EXERCISE
@@ -52,7 +53,8 @@ def _solution(*, chosen="(rng.random(n) < 0.15) & ~special", mask="chosen & (u <
 WRONG = {
     "80/10/10 applied to every token, not to the 15 %": (_solution(mask="u < 0.8", random="(u >= 0.8) & (u < 0.9)"),
                                                          "選んだ 15% の位置の中だけ"),
-    "specials chosen": (_solution(chosen="rng.random(n) < 0.15"), "特殊トークン（special_ids にある id）の位置は選びません"),
+    "specials chosen": (_solution(chosen="rng.random(n) < 0.15"),
+                        "特殊トークン（special_ids にある id）の位置は選びません"),
     "labels everywhere (no -100)": (_solution(labels="ids.copy()"), "すべて -100"),
     "random words include specials": (_solution(words="np.arange(vocab_size)"), "special_ids に入っていない id"),
     "random words from range(len(special_ids), vocab_size)": (

@@ -1,8 +1,7 @@
 """onehot (L1): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import slips_fail_with_a_pointed_message
 from tutor.exercises.defs.onehot import EXERCISE
-
 
 WRONG = {
     "sorted vocabulary": ("""

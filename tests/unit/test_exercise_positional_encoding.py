@@ -1,6 +1,6 @@
 """positional_encoding (L5): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message
 from tutor.exercises.defs.positional_encoding import EXERCISE
 
 
@@ -50,7 +50,8 @@ test_common_slips_fail_with_a_pointed_message = slips_fail_with_a_pointed_messag
 
 
 def test_the_usual_slicing_solution_fails_only_on_odd_d_model(tmp_path):
-    """pe[:, 1::2] = cos(...) with cos of ceil(d_model/2) columns breaks on an odd d_model > 1 (d_model = 1 broadcasts)."""
+    """pe[:, 1::2] = cos(...) with cos of ceil(d_model/2) columns breaks on an odd d_model > 1 (d_model = 1
+    broadcasts)."""
     source, _ = WRONG["odd d_model not handled (slices of different lengths)"]
     report = check_source(EXERCISE, source, tmp_path)
     assert {f["case"] for f in report.failures} == {"d_model が奇数 (5)", "d_model が奇数 (7)、長さ 12"}

@@ -179,7 +179,8 @@ def test_the_child_runs_in_its_own_process_group_and_is_gone_after_close(tmp_pat
 
 
 def test_wire_round_trip_keeps_types_and_refuses_object_dtypes():
-    value = (np.arange(4, dtype=np.int32).reshape(2, 2), [1.5, float("inf")], {"a": (True, None)}, wire.Rng(3), np.float64(2.0))
+    value = (np.arange(4, dtype=np.int32).reshape(2, 2), [1.5, float("inf")], {"a": (True, None)}, wire.Rng(3),
+             np.float64(2.0))
     back = wire.decode(wire.loads(wire.dumps(wire.encode(value))))
     np.testing.assert_array_equal(back[0], value[0])
     assert back[0].dtype == np.int32 and back[1] == [1.5, float("inf")] and back[2] == {"a": (True, None)}

@@ -1,6 +1,6 @@
 """scaled-dot-product (L5): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, messages, slips_fail_with_a_pointed_message
 from tutor.exercises.defs.scaled_dot_product import EXERCISE
 
 
@@ -43,7 +43,8 @@ WRONG = {
         w = z / z.sum(axis=-1, keepdims=True)
         if mask is not None:
             w = w * mask"""), "softmax の後にかけて"),
-    "mask inverted": (RIGHT.replace("np.where(mask, scores, -np.inf)", "np.where(mask, -1e9, scores)"), "マスクの意味が逆"),
+    "mask inverted": (RIGHT.replace("np.where(mask, scores, -np.inf)", "np.where(mask, -1e9, scores)"),
+                      "マスクの意味が逆"),
     "mask ignored": (RIGHT.replace("scores = np.where(mask, scores, -np.inf)", "pass"), "見てはいけない位置"),
     "naive softmax": (RIGHT.replace("scores - scores.max(axis=-1, keepdims=True)", "scores"), "最大値を引いて"),
     "K.T on a batch of heads": (RIGHT.replace("np.swapaxes(K, -1, -2)", "K.T"), "np.swapaxes(K, -1, -2)"),

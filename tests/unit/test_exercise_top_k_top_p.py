@@ -1,6 +1,6 @@
 """top-k-top-p (L6): the model solution passes, the starter does not, and common slips are named."""
 
-from exercise_helpers import check_source, slips_fail_with_a_pointed_message, solution, starter
+from exercise_helpers import check_source, slips_fail_with_a_pointed_message
 from tutor.exercises.defs.top_k_top_p import EXERCISE
 
 
@@ -56,7 +56,8 @@ WRONG = {
     "not renormalized": (_solution(finish="out"), "再正規化"),
     "> instead of >= when the mass reaches p exactly": (
         _solution(keep="np.searchsorted(np.cumsum(mass), top_p, side='right') + 1"), ">= で比べます"),
-    "top-p counted on the masses top-k left, not renormalized": (_solution(mass="probs[order]"), "割り直してから、top-p の累積"),
+    "top-p counted on the masses top-k left, not renormalized": (_solution(mass="probs[order]"),
+                                                                 "割り直してから、top-p の累積"),
     "top-p before top-k": (_solution(p_first=True), "順番は top-k → top-p"),
     "top-p keeps p·V tokens": (_solution(keep="top_p * len(probs)"), "語彙の p の割合"),
     "ties broken toward the larger index": (_solution(order="np.argsort(probs)[::-1]"), "番号（添字）の小さいほう"),

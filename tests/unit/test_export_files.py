@@ -1,4 +1,5 @@
-"""tutor/export.py: file names that never overwrite, CSV that Excel reads, JSON, and messages for folders that refuse."""
+"""tutor/export.py: file names that never overwrite, CSV that Excel reads, JSON, and messages for folders that
+refuse."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def test_a_second_export_in_the_same_second_gets_a_new_name_and_keeps_the_first(
     second = write_view(tmp_path, "L4-demo-att", "<svg>2</svg>", NUMBERS, NOW)
     assert first.svg.name == "L4-demo-att-20250401-093005.svg"
     assert second.svg.name == "L4-demo-att-20250401-093005-2.svg"
-    assert first.svg.read_text(encoding="utf-8") == "<svg>1</svg>" and second.svg.read_text(encoding="utf-8") == "<svg>2</svg>"
+    assert (first.svg.read_text(encoding="utf-8") == "<svg>1</svg>"
+            and second.svg.read_text(encoding="utf-8") == "<svg>2</svg>")
     assert [p.suffix for p in second.numbers] == [".csv", ".json"]
     assert {p.stem for p in (second.svg, *second.numbers)} == {second.svg.stem}  # picture and numbers share a name
 

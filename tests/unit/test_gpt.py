@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tutor.core.gpt import GPT, GPTConfig
 from tutor.core.ngram import BOS, KneserNey
@@ -56,7 +55,8 @@ def test_top_p_keeps_the_smallest_set_reaching_p(values, p) -> None:
     smallest = min(kept, key=lambda i: float(probs[i]))
     assert mass - float(probs[smallest]) < p + 1e-5
     # And it is the most probable tokens that are kept.
-    assert min(float(probs[i]) for i in kept) >= max((float(probs[i]) for i in range(len(values)) if i not in kept), default=0) - 1e-6
+    assert min(float(probs[i]) for i in kept) >= max((float(probs[i]) for i in range(len(values)) if i not in kept),
+                                                     default=0) - 1e-6
     assert float(f.final.sum()) == pytest.approx(1.0, abs=1e-5)
 
 
@@ -86,7 +86,8 @@ def test_seed_gives_the_same_text_and_greedy_ways_agree() -> None:
     a = generate(model, prompt, SamplingConfig(temperature=1.2, top_p=0.9, seed=7, max_tokens=10))
     b = generate(model, prompt, SamplingConfig(temperature=1.2, top_p=0.9, seed=7, max_tokens=10))
     assert a.tokens == b.tokens and len(a.steps) == len(b.steps)
-    others = {tuple(generate(model, prompt, SamplingConfig(temperature=1.5, seed=s, max_tokens=10)).tokens) for s in range(8)}
+    others = {tuple(generate(model, prompt, SamplingConfig(temperature=1.5, seed=s, max_tokens=10)).tokens)
+              for s in range(8)}
     assert len(others) > 1
     greedy = generate(model, prompt, SamplingConfig(temperature=0, max_tokens=10)).tokens
     assert generate(model, prompt, SamplingConfig(top_k=1, seed=3, max_tokens=10)).tokens == greedy
@@ -117,7 +118,8 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     data = MonolingualData(Vocab.build(sentences, 1), sentences, sentences[:8])
     cfg = GPTConfig(vocab=len(data.vocab), d_model=32, heads=4, d_ff=64, layers=2, dropout=0.0)
     losses = []
-    model, figures = train(data, cfg, GPTTrainConfig(epochs=15, batch_size=10, lr=3e-3, warmup=5, average=1), on_progress=lambda p: losses.append(p.loss))
+    model, figures = train(data, cfg, GPTTrainConfig(epochs=15, batch_size=10, lr=3e-3, warmup=5, average=1),
+                           on_progress=lambda p: losses.append(p.loss))
     assert losses[-1] < losses[0] * 0.8
     assert figures["best_valid_ppl"] == min(figures["valid_ppl_per_epoch"]) and EOS_ID == 2
     assert figures["kept"].startswith("epoch ") and figures["averaged_valid_ppl"] is None
@@ -136,7 +138,8 @@ def test_averaging_the_last_epochs_is_kept_only_when_it_scores_better() -> None:
     assert averaged is not None
     assert figures["kept"] == ("average of the last 3 epochs" if averaged <= best else f"epoch {figures['best_epoch']}")
     kept_ppl = held_out_perplexity(model, [data.vocab.encode(s) for s in data.valid])
-    assert kept_ppl == pytest.approx(min(averaged, best), abs=0.01) and figures["best_valid_ppl"] == round(min(averaged, best), 2)
+    assert (kept_ppl == pytest.approx(min(averaged, best), abs=0.01)
+            and figures["best_valid_ppl"] == round(min(averaged, best), 2))
 
 
 def test_diversity_measures() -> None:

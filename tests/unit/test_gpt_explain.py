@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tutor.core.gpt import GPT, GPTConfig
 from tutor.core.gpt_explain import (
@@ -29,7 +28,8 @@ WORDS = ["犬", "が", "公園", "を", "走る", "。", "猫", "は", "寝る",
 def tiny_lm() -> LanguageModel:
     vocab = Vocab([*SPECIALS, *WORDS])
     torch.manual_seed(0)
-    model = GPT(GPTConfig(vocab=len(vocab), d_model=16, heads=2, d_ff=32, layers=2, dropout=0.0, max_positions=32)).eval()
+    model = GPT(GPTConfig(vocab=len(vocab), d_model=16, heads=2, d_ff=32, layers=2, dropout=0.0,
+                          max_positions=32)).eval()
     return LanguageModel(model, vocab)
 
 

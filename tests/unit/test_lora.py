@@ -55,7 +55,8 @@ def test_lora_fine_tuning_learns_and_leaves_the_pretrained_weights_alone() -> No
     before = {k: v.clone() for k, v in base.state_dict().items()}
     seen = []
     model, figures = finetune(base, (seqs, labels), (seqs, labels),
-                              FinetuneConfig(epochs=10, batch_size=8, lr=5e-3, warmup=2, lora_rank=4), on_progress=seen.append)
+                              FinetuneConfig(epochs=10, batch_size=8, lr=5e-3, warmup=2, lora_rank=4),
+                              on_progress=seen.append)
     assert seen[-1].loss < seen[0].loss and max(figures["valid_accuracy_per_epoch"]) >= 0.8
     assert figures["lora"] == {"rank": 4, "alpha": 16.0}
     state = model.state_dict()
@@ -81,7 +82,8 @@ def test_a_lora_classifier_stores_only_its_factors_and_loads_back_merged(tmp_pat
     vocab, seqs, labels = data()
     base = encoder(len(vocab))
     MaskedLM(base, vocab).save(tmp_path / "bert")
-    model, figures = finetune(base, (seqs, labels), None, FinetuneConfig(epochs=3, batch_size=8, lr=5e-3, warmup=2, lora_rank=4))
+    model, figures = finetune(base, (seqs, labels), None,
+                              FinetuneConfig(epochs=3, batch_size=8, lr=5e-3, warmup=2, lora_rank=4))
     with torch.no_grad():  # round as stored, so the comparison below is exact up to merging
         for p in model.parameters():
             p.copy_(p.half().float())
@@ -111,7 +113,8 @@ def test_saving_a_lora_classifier_without_a_base_writes_the_merged_model(tmp_pat
     from tutor.core.train.bert import FinetuneConfig, finetune
 
     vocab, seqs, labels = data()
-    model, figures = finetune(encoder(len(vocab)), (seqs, labels), None, FinetuneConfig(epochs=2, batch_size=8, lr=5e-3, warmup=2, lora_rank=4))
+    model, figures = finetune(encoder(len(vocab)), (seqs, labels), None,
+                              FinetuneConfig(epochs=2, batch_size=8, lr=5e-3, warmup=2, lora_rank=4))
     SentimentModel(model, vocab, figures).save(tmp_path / "whole")
     loaded = load_classifier(tmp_path / "whole")
     x = pad_batch(seqs[:8])

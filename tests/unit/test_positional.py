@@ -57,7 +57,8 @@ def test_nearby_positions_are_more_similar() -> None:
     assert [k for k, _ in similarity_to_first(positional_encoding(10, 64))] == [1, 5]
     # Against a cosine similarity computed by hand for one offset.
     pe = positional_encoding(6, 16)
-    by_hand = sum(a * b for a, b in zip(pe[0], pe[5])) / (math.sqrt(sum(a * a for a in pe[0])) * math.sqrt(sum(b * b for b in pe[5])))
+    by_hand = sum(a * b for a, b in zip(pe[0], pe[5])) / (math.sqrt(sum(a * a for a in pe[0]))
+                                                          * math.sqrt(sum(b * b for b in pe[5])))
     assert dict(similarity_to_first(pe))[5] == pytest.approx(by_hand)
 
 

@@ -25,7 +25,8 @@ CHILD = textwrap.dedent("""
 
     saved = Path(sys.argv[1])
     asked = Path(sys.argv[2])
-    guard = SignalGuard(save=lambda: saved.write_text("saved"), exit=lambda code: asked.write_text(str(code)), grace=0.5)
+    guard = SignalGuard(save=lambda: saved.write_text("saved"), exit=lambda code: asked.write_text(str(code)),
+                        grace=0.5)
     guard.install()
     print("ready", flush=True)
     stuck = queue.Queue(1)

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from tutor.curriculum import catalog
-from tutor.curriculum.progress import DONE, IN_PROGRESS, NOT_STARTED, Progress, ProgressStore, Settings, questions_needed, quiz_passed
+from tutor.curriculum.progress import (
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    Progress,
+    ProgressStore,
+    Settings,
+    questions_needed,
+    quiz_passed,
+)
 from tutor.curriculum.store import write_atomic
 from tutor.settings import PROJECT_ROOT
 
@@ -56,7 +65,8 @@ def test_write_is_atomic_a_failed_write_keeps_the_old_file(tmp_path: Path, monke
 @pytest.mark.parametrize(
     "content",
     [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"version": 99, "lesson": "L3"}', b"",
-     b'{"version": 1, "lesson": "L3"', b"[" * 100_000 + b"]" * 100_000, b'{"version": 1, "x": "' + b"a" * (2 << 20) + b'"}'],
+     b'{"version": 1, "lesson": "L3"', b"[" * 100_000 + b"]" * 100_000,
+     b'{"version": 1, "x": "' + b"a" * (2 << 20) + b'"}'],
     ids=["not-json", "binary", "a-list", "another-version", "empty", "truncated", "nested-deep", "huge"],
 )
 def test_a_corrupt_progress_file_is_moved_aside_and_the_learner_told(store: ProgressStore, content: bytes) -> None:
@@ -81,7 +91,8 @@ def test_a_corrupt_settings_file_is_moved_aside_too(store: ProgressStore) -> Non
 
 def test_fields_of_the_wrong_type_are_ignored_not_fatal() -> None:
     p = Progress.from_json(
-        {"version": 1, "lesson": 3, "tab": "nope", "sentence": None, "lessons": {"L1": {"state": "weird", "answers": {"a": "x", "b": 1}}, "L2": 5}}
+        {"version": 1, "lesson": 3, "tab": "nope", "sentence": None,
+         "lessons": {"L1": {"state": "weird", "answers": {"a": "x", "b": 1}}, "L2": 5}}
     )
     assert p.lesson == "L0" and p.tab == "prose" and p.sentence == ""
     assert p.state("L1") == NOT_STARTED and p.of("L1").answers == {"b": 1}
@@ -125,7 +136,8 @@ def test_a_failed_pass_does_not_complete_and_a_retry_starts_clean() -> None:
     assert p.of("L1").answers == {}
 
 
-def test_a_corrupt_file_in_a_read_only_folder_is_left_in_place_and_the_learner_told(store: ProgressStore, monkeypatch) -> None:
+def test_a_corrupt_file_in_a_read_only_folder_is_left_in_place_and_the_learner_told(store: ProgressStore,
+                                                                                    monkeypatch) -> None:
     store.progress_file.parent.mkdir(parents=True)
     store.progress_file.write_bytes(b"{broken")
 
@@ -135,7 +147,8 @@ def test_a_corrupt_file_in_a_read_only_folder_is_left_in_place_and_the_learner_t
     monkeypatch.setattr(os, "replace", read_only)
     assert store.load_progress() == Progress()
     assert store.progress_file.read_bytes() == b"{broken"  # nothing lost
-    assert len(store.notices) == 1 and "保存できない" in store.notices[0] and str(store.progress_file) in store.notices[0]
+    assert (len(store.notices) == 1 and "保存できない" in store.notices[0]
+            and str(store.progress_file) in store.notices[0])
 
 
 KILLED_WRITER = """

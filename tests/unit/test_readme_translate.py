@@ -1,4 +1,5 @@
-"""The README's translate lines print what the README shows, from the defaults, on sentences not in the corpus (issue 18)."""
+"""The README's translate lines print what the README shows, from the defaults, on sentences not in the corpus
+(issue 18)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def test_a_readme_translate_example_prints_what_it_shows(line: str, capsys) -> N
     assert capsys.readouterr().out.strip() == shown
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the corpus is not available")
+@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"),
+                    reason="TUTOR_DATA_DIR is not set: the corpus is not available")
 def test_the_readme_sentences_are_not_in_the_corpus() -> None:
     from tutor.core import corpus
 

@@ -19,11 +19,11 @@ def lesson(lesson_id: str) -> catalog.Lesson:
 
 def test_every_quiz_but_the_first_opens_with_recall_from_earlier_lessons():
     assert recall_questions(CURRICULUM, lesson("L0"), 0) == ()
-    for l in CURRICULUM.lessons[1:]:
-        questions, attempt = quiz_for(CURRICULUM, l, {}, 0)
+    for quizzed in CURRICULUM.lessons[1:]:
+        questions, attempt = quiz_for(CURRICULUM, quizzed, {}, 0)
         recall = questions[:RECALL]
         assert attempt == 0 and all(q.recall_from for q in recall)
-        assert all(CURRICULUM.index(q.recall_from) < CURRICULUM.index(l.id) for q in recall)
+        assert all(CURRICULUM.index(q.recall_from) < CURRICULUM.index(quizzed.id) for q in recall)
         assert not any(q.recall_from for q in questions[RECALL:])
         assert len({q.id for q in questions}) == len(questions)  # borrowed ids never clash with the lesson's own
     later = recall_questions(CURRICULUM, lesson("L5"), 0)
@@ -50,8 +50,8 @@ def test_recall_from_a_skipped_lesson_is_asked_but_not_counted():
 
 def test_recall_from_an_opened_lesson_counts():
     progress = Progress()
-    for l in CURRICULUM.lessons[:6]:
-        progress.visit(l.id)
+    for opened in CURRICULUM.lessons[:6]:
+        progress.visit(opened.id)
     questions, _ = quiz_for(CURRICULUM, lesson("L5"), {}, 0)
     assert progress.counted(questions) == questions
 

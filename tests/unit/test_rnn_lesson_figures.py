@@ -43,7 +43,9 @@ def test_generate_explains_every_draw(lm) -> None:
 def table_for(plain: float, general: float, concat: float) -> dict:
     def ev(bleu):
         return {"greedy": {"bleu": bleu, "buckets": {
-            "≤ 8": {"bleu": bleu + 5, "sentences": 3}, "9–12": {"bleu": bleu, "sentences": 2}, "≥ 13": {"bleu": bleu - 5, "sentences": 1}}}}
+            "≤ 8": {"bleu": bleu + 5, "sentences": 3},
+            "9–12": {"bleu": bleu, "sentences": 2},
+            "≥ 13": {"bleu": bleu - 5, "sentences": 1}}}}
 
     return {"plain": ev(plain), "general": ev(general), "concat": ev(concat)}
 
@@ -62,7 +64,8 @@ def test_bleu_table_comparisons() -> None:
 
 def test_read_table_keeps_only_models_with_figures(tmp_path) -> None:
     (tmp_path / "seq2seq-plain").mkdir()
-    checkpoint.write_json(tmp_path / "seq2seq-plain" / checkpoint.CONFIG, {"meta": {"evaluation": table_for(1, 2, 3)["plain"]}})
+    checkpoint.write_json(tmp_path / "seq2seq-plain" / checkpoint.CONFIG,
+                          {"meta": {"evaluation": table_for(1, 2, 3)["plain"]}})
     (tmp_path / "seq2seq-dot").mkdir()
     checkpoint.write_json(tmp_path / "seq2seq-dot" / checkpoint.CONFIG, {"meta": {}})
     assert list(bleu_buckets.read_table(tmp_path)) == ["plain"]
@@ -80,7 +83,8 @@ def tiny_translator(variant: str):
     src = Vocab.build([["犬", "が", "走る"], ["猫", "が", "寝る"]], 1)
     tgt = Vocab.build([["the", "dog", "runs"], ["a", "cat", "sleeps"]], 1)
     torch.manual_seed(0)
-    model = Seq2Seq(Seq2SeqConfig(variant=variant, src_vocab=len(src), tgt_vocab=len(tgt), emb=8, hidden=12, dropout=0.0, max_len=5))
+    model = Seq2Seq(Seq2SeqConfig(variant=variant, src_vocab=len(src), tgt_vocab=len(tgt), emb=8, hidden=12,
+                                  dropout=0.0, max_len=5))
     return Translator(model.eval(), src, tgt)
 
 

@@ -30,7 +30,8 @@ def test_vocab_specials_order_and_round_trip(tmp_path) -> None:
 
 def tiny_model(variant: str, seed: int = 0) -> Seq2Seq:
     torch.manual_seed(seed)
-    return Seq2Seq(Seq2SeqConfig(variant=variant, src_vocab=30, tgt_vocab=25, emb=16, hidden=24, dropout=0.0, max_len=12)).eval()
+    return Seq2Seq(Seq2SeqConfig(variant=variant, src_vocab=30, tgt_vocab=25, emb=16, hidden=24, dropout=0.0,
+                                 max_len=12)).eval()
 
 
 def padded_batch():
@@ -82,7 +83,8 @@ def test_beam_of_width_one_is_greedy(variant) -> None:
 def test_beam_reports_kept_and_pruned_candidates() -> None:
     model = tiny_model("general", seed=4)
     seen = []
-    hyps = beam_search(model, [5, 6, 7], width=3, on_step=lambda t, alive, pruned: seen.append((len(alive), len(pruned))))
+    hyps = beam_search(model, [5, 6, 7], width=3,
+                       on_step=lambda t, alive, pruned: seen.append((len(alive), len(pruned))))
     assert hyps and all(a <= 3 for a, _ in seen) and any(p > 0 for _, p in seen)
     scores = [h.score(True) for h in hyps]
     assert scores == sorted(scores, reverse=True)
@@ -117,9 +119,11 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     # A toy target language: the Japanese tokens reversed, so there is something to learn.
     pairs = [(tokenize(line), list(reversed(tokenize(line)))) for line in lines]
     data = ParallelData(Vocab.build((s for s, _ in pairs), 1), Vocab.build((t for _, t in pairs), 1), pairs, pairs[:8])
-    cfg = Seq2SeqConfig(variant="general", src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=32, hidden=48, dropout=0.0)
+    cfg = Seq2SeqConfig(variant="general", src_vocab=len(data.src_vocab), tgt_vocab=len(data.tgt_vocab), emb=32,
+                        hidden=48, dropout=0.0)
     losses = []
-    model, figures = train(data, cfg, TrainConfig(epochs=6, batch_size=10, lr=3e-3, lr_final=1.0), on_progress=lambda p: losses.append(p.loss))
+    model, figures = train(data, cfg, TrainConfig(epochs=6, batch_size=10, lr=3e-3, lr_final=1.0),
+                           on_progress=lambda p: losses.append(p.loss))
     assert losses[-1] < losses[0] * 0.7
     history = figures["valid_bleu_per_epoch"]
     assert len(history) == 6 and history[:3] == [None] * 3  # measured from the second half on
@@ -129,7 +133,8 @@ def test_a_few_epochs_on_team_sentences_lower_the_loss() -> None:
     if figures["kept"].startswith("average"):
         assert figures["averaged_valid_bleu"] >= max(history)
     else:
-        assert figures["kept"] == f"epoch {history.index(max(history)) + 1}" and figures["best_valid_bleu"] == max(history)
+        assert (figures["kept"] == f"epoch {history.index(max(history)) + 1}"
+                and figures["best_valid_bleu"] == max(history))
 
 
 def test_the_learning_rate_falls_along_half_a_cosine_to_its_floor() -> None:
@@ -145,6 +150,7 @@ def test_the_learning_rate_falls_along_half_a_cosine_to_its_floor() -> None:
 def test_checkpoint_averaging_is_the_element_wise_mean() -> None:
     from tutor.core.train.seq2seq import average_of
 
-    a, b = {"w": torch.tensor([1.0, 3.0]), "n": torch.tensor([2])}, {"w": torch.tensor([3.0, 5.0]), "n": torch.tensor([4])}
+    a, b = ({"w": torch.tensor([1.0, 3.0]), "n": torch.tensor([2])},
+            {"w": torch.tensor([3.0, 5.0]), "n": torch.tensor([4])})
     mean = average_of([a, b])
     assert mean["w"].tolist() == [2.0, 4.0] and mean["n"].dtype == torch.long and mean["n"].item() == 3

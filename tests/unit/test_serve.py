@@ -22,12 +22,14 @@ def test_new_learners_get_distinct_ids_and_private_folders(tmp_path):
         assert mode == 0o700, oct(mode)
 
 
-@pytest.mark.parametrize("typed", ["ABCDE-FGHJK", "abcdefghjk", " abcde fghjk ", "ＡＢＣＤＥ－ＦＧＨＪＫ", "abcde‐fghjk"])
+@pytest.mark.parametrize("typed", ["ABCDE-FGHJK", "abcdefghjk", " abcde fghjk ", "ＡＢＣＤＥ－ＦＧＨＪＫ",
+                                   "abcde‐fghjk"])
 def test_a_typed_id_is_forgiven_case_width_spaces_and_hyphens(typed):
     assert normalize(typed) == "abcde-fghjk"
 
 
-@pytest.mark.parametrize("typed", ["", "abcd", "abcde-fghjk-x", "../../etc", "abcde/fghj", "abcde-fghj1", "oooo0-iiiil"])
+@pytest.mark.parametrize("typed", ["", "abcd", "abcde-fghjk-x", "../../etc", "abcde/fghj", "abcde-fghj1",
+                                   "oooo0-iiiil"])
 def test_anything_else_is_no_id(typed):
     assert normalize(typed) is None
 

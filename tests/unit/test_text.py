@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tutor.core import text
 from tutor.core.text import MAX_CHARS, analyze, clean, tokenize

@@ -21,7 +21,8 @@ def fake_runner(calls: list[str], fail_at: str | None = None, code: int = 130):
                 raise KeyboardInterrupt
             return code
         partial.mkdir()
-        (partial / "config.json").write_text(json.dumps({"command": f"tutor train x --out {partial}"}), encoding="utf-8")
+        (partial / "config.json").write_text(json.dumps({"command": f"tutor train x --out {partial}"}),
+                                             encoding="utf-8")
         (partial / "CARD.md").write_text(f"```sh\ntutor train x --out {partial}\n```\n", encoding="utf-8")
         return 0
     return run

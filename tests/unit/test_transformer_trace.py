@@ -19,7 +19,8 @@ def translator() -> TransformerTranslator:
     torch.manual_seed(0)
     src = Vocab.build([tokenize(SENTENCE)], 1)
     tgt = Vocab.build([["the", "dog", "runs"]], 1)
-    cfg = TransformerConfig(src_vocab=len(src), tgt_vocab=len(tgt), d_model=16, heads=2, d_ff=32, layers=2, dropout=0.0, max_len=8)
+    cfg = TransformerConfig(src_vocab=len(src), tgt_vocab=len(tgt), d_model=16, heads=2, d_ff=32, layers=2,
+                            dropout=0.0, max_len=8)
     return TransformerTranslator(Transformer(cfg).eval(), src, tgt)
 
 

@@ -125,8 +125,8 @@ def _sudachi_run(mode: str):
 
 def sudachi_available() -> bool:
     try:
-        import sudachipy  # noqa: F401
         import sudachidict_core  # noqa: F401
+        import sudachipy  # noqa: F401
     except ImportError:
         return False
     return True

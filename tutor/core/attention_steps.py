@@ -141,7 +141,8 @@ def qkv_steps(q, K, V, tokens: Sequence[str], *, scale: bool = True) -> list[Ste
              "クエリ = 探しているもの、キー = 各語の見出し（クエリと見比べる）、バリュー = 各語の中身（取り出す）。"
              "キーの 4 つの次元は、順に「スポーツ」「得意・上手」「助詞」「ものの名前」らしさ（説明用の意味づけ）。"),
         Step("内積 q·k で合い具合を測る", dots,
-             f"クエリといちばん合うのは「{tokens[best]}」のキー。重なる次元がない「{tokens[int(np.argmin(a.scores))]}」は 0 です。"),
+             f"クエリといちばん合うのは「{tokens[best]}」のキー。"
+             f"重なる次元がない「{tokens[int(np.argmin(a.scores))]}」は 0 です。"),
         Step(divide_title, divide, divide_note),
         Step("softmax で重みに変える", soft, soft_note, bars=bars),
         Step("重みでバリューを足し合わせる", [f"出力 = {terms}", f"     = {out}"], total_note, key=1),

@@ -164,7 +164,8 @@ class OwnMaskingError(ValueError):
     """The stand-in masking function returned something the lesson cannot draw."""
 
 
-def draw_masks_with(own: OwnMasking, lm, tokens: Sequence[str], seed: int, draws: int = 1) -> tuple[MaskDraw, MaskCounts]:
+def draw_masks_with(own: OwnMasking, lm, tokens: Sequence[str], seed: int,
+                    draws: int = 1) -> tuple[MaskDraw, MaskCounts]:
     """:func:`draw_masks` with ``own`` doing the masking: the ``draws`` copies of the sentence go to it as
     one long sequence (every position is drawn on its own), and each position's fate is read back."""
     from .bert import BERT_SPECIALS, MASK_ID, encode
@@ -178,7 +179,8 @@ def draw_masks_with(own: OwnMasking, lm, tokens: Sequence[str], seed: int, draws
         raise OwnMaskingError(f"(inputs, labels) の組を返していません（{type(out).__name__}）") from None
     for name, value in (("inputs", inputs), ("labels", labels)):
         if value.shape != ids.shape or value.dtype.kind not in "iu":
-            raise OwnMaskingError(f"{name} は形 {ids.shape} の整数の配列のはずですが、{value.shape} {value.dtype} でした")
+            raise OwnMaskingError(f"{name} は形 {ids.shape} の整数の配列のはずですが、"
+                                  f"{value.shape} {value.dtype} でした")
     if ((inputs < 0) | (inputs >= len(lm.vocab))).any():
         raise OwnMaskingError("inputs に語彙の外の番号があります")
     chosen = labels != -100
@@ -187,7 +189,8 @@ def draw_masks_with(own: OwnMasking, lm, tokens: Sequence[str], seed: int, draws
     fates[chosen & (inputs != MASK_ID) & (inputs == ids)] = UNCHANGED
     fates[chosen & (inputs != MASK_ID) & (inputs != ids)] = RANDOM
     n = len(row)
-    last = MaskDraw(["[CLS]", *tokens[: n - 2], "[SEP]"], fates[-n:].tolist(), [lm.vocab.tokens[i] for i in inputs[-n:]])
+    last = MaskDraw(["[CLS]", *tokens[: n - 2], "[SEP]"], fates[-n:].tolist(),
+                    [lm.vocab.tokens[i] for i in inputs[-n:]])
     counts = MaskCounts(draws, int((ids >= len(BERT_SPECIALS)).sum()),
                         *(int((fates == f).sum()) for f in (MASKED, RANDOM, UNCHANGED)))
     return last, counts
@@ -291,7 +294,8 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(values: Sequence[float], width: int = 60, lo: float | None = None, hi: float | None = None) -> str:
-    """``values`` averaged into at most ``width`` buckets, each drawn as one of eight block heights between lo and hi."""
+    """``values`` averaged into at most ``width`` buckets, each drawn as one of eight block heights between lo and
+    hi."""
     if not values:
         return ""
     step = max(1, len(values) // width + (1 if len(values) % width else 0))

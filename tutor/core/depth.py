@@ -28,7 +28,8 @@ def translation_notices(source: Sequence[str], unknown: Sequence[str], target_le
     """
     notices = []
     if len(source) > TRAINED_WORDS:
-        notices.append(f"この文は {len(source)} 語です。翻訳モデルは {TRAINED_WORDS} 語くらいまでの短い文で学習したので、"
+        notices.append(f"この文は {len(source)} 語です。"
+                       f"翻訳モデルは {TRAINED_WORDS} 語くらいまでの短い文で学習したので、"
                        "長い文では訳が崩れやすくなります。短く分けると、よく訳せます。")
     if source and unknown and len(unknown) >= UNKNOWN_SHARE * len(source):
         shown = "、".join(dict.fromkeys(unknown))

@@ -52,7 +52,8 @@ def _fetch(url: str, progress: Callable[[int, int | None], None] | None, timeout
             while chunk := resp.read(64 * 1024):
                 buf.write(chunk)
                 if buf.tell() > MAX_ARCHIVE_BYTES:
-                    raise DownloadError(f"アーカイブが大きすぎます（{MAX_ARCHIVE_BYTES // 2**20} MB 超）。URL を確認してください。")
+                    raise DownloadError(f"アーカイブが大きすぎます（{MAX_ARCHIVE_BYTES // 2**20} MB 超）。"
+                                        "URL を確認してください。")
                 if progress:
                     progress(buf.tell(), total)
             return buf.getvalue()
@@ -68,7 +69,8 @@ def _extract(archive: bytes, dest: Path, names) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(archive))
     except zipfile.BadZipFile as exc:
-        raise DownloadError("ダウンロードしたファイルが zip として読めません（壊れているか、別のファイルです）。") from exc
+        raise DownloadError("ダウンロードしたファイルが zip として読めません"
+                            "（壊れているか、別のファイルです）。") from exc
     with zf:
         members = {Path(info.filename).name: info for info in zf.infolist() if not info.is_dir()}
         missing = [n for n in names if n not in members]

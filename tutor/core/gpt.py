@@ -96,7 +96,8 @@ class Block(nn.Module):
         super().__init__()
         self.norm1, self.norm2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
         self.attn = CausalSelfAttention(cfg)
-        self.ffn = nn.Sequential(nn.Linear(cfg.d_model, cfg.d_ff), nn.GELU(), nn.Linear(cfg.d_ff, cfg.d_model), nn.Dropout(cfg.dropout))
+        self.ffn = nn.Sequential(nn.Linear(cfg.d_model, cfg.d_ff), nn.GELU(), nn.Linear(cfg.d_ff, cfg.d_model),
+                                 nn.Dropout(cfg.dropout))
         self.drop = nn.Dropout(cfg.dropout)
 
     def forward(self, x: Tensor, past: tuple[Tensor, Tensor] | None,
@@ -137,7 +138,8 @@ def perplexity_terms(model: GPT, batch: Tensor, targets: Tensor) -> tuple[float,
     """Summed negative log-likelihood (nats) of ``targets`` and how many (padding skipped)."""
     with torch.no_grad():
         logits = model(batch)[0]
-        nll = nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=PAD_ID, reduction="sum")
+        nll = nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1),
+                                          ignore_index=PAD_ID, reduction="sum")
     return float(nll), int((targets != PAD_ID).sum())
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checkpoint import card_command, card_model
 from . import torch_io
+from .checkpoint import card_command, card_model
 from .gpt import GPT, GPTConfig
 from .sampling import Generation, SamplingConfig, generate
 from .text import analyze
@@ -146,7 +146,8 @@ def model_card(lm: LanguageModel, command: str) -> str:
             "vocabulary for all; the n-gram baselines are fitted on the same training sentences as the GPT)",
             "",
             f"- GPT: {ev['perplexity']:.2f} over {ev['tokens']:,} tokens",
-            *[f"- {name} (interpolated Kneser-Ney, d = 0.75): {ppl:.2f}" for name, ppl in ev.get("baselines", {}).items()],
+            *[f"- {name} (interpolated Kneser-Ney, d = 0.75): {ppl:.2f}"
+              for name, ppl in ev.get("baselines", {}).items()],
         ]
         if ev.get("baselines"):
             best = min(ev["baselines"].values())

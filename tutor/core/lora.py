@@ -79,7 +79,8 @@ def attach(model: nn.Module, rank: int, alpha: float) -> set[str]:
                 setattr(owner, name, LoRALinear(getattr(owner, name), rank, alpha))
     enc.tok = LoRAEmbedding(enc.tok, rank, alpha)
     trained = {n for n, _ in model.named_parameters()
-               if ".lora_" in n or n.startswith("head.") or n.startswith("encoder.pos.") or ("norm" in n and "mlm" not in n)}
+               if ".lora_" in n or n.startswith("head.") or n.startswith("encoder.pos.")
+               or ("norm" in n and "mlm" not in n)}
     for name, p in model.named_parameters():
         p.requires_grad_(name in trained)
     return trained

@@ -183,7 +183,8 @@ class KneserNey:
     _types: list[dict] = field(default_factory=list)
 
     @classmethod
-    def fit(cls, sentences: Iterable[Sequence[str]], order: int = 3, vocab: set[str] | None = None, d: float = 0.75, unk: str = "<unk>") -> "KneserNey":
+    def fit(cls, sentences: Iterable[Sequence[str]], order: int = 3, vocab: set[str] | None = None, d: float = 0.75,
+            unk: str = "<unk>") -> "KneserNey":
         sentences = [list(s) for s in sentences]
         if vocab is None:
             vocab = {w for s in sentences for w in s}
@@ -208,7 +209,8 @@ class KneserNey:
 
     def prob(self, context: Sequence[str], word: str) -> float:
         """p(word | the last order-1 words of ``context``), ``<s>``-padded."""
-        ctx = tuple([BOS] * (self.order - 1) + [w if w in self.vocab or w == BOS else self.unk for w in context])[-(self.order - 1) :] if self.order > 1 else ()
+        known = [w if w in self.vocab or w == BOS else self.unk for w in context]
+        ctx = tuple([BOS] * (self.order - 1) + known)[-(self.order - 1) :] if self.order > 1 else ()
         word = word if word in self.vocab else self.unk
         return self._p(self.order, ctx, word)
 

@@ -30,7 +30,6 @@ from torch import Tensor
 from .gpt import GPT
 from .vocab import EOS_ID
 
-
 #: Temperatures below this are the limit T -> 0, greedy: dividing the logits by a smaller positive T overflows
 #: to inf (1e-40 gave nan probabilities). The CLI's help and the L6 slider say so.
 MIN_TEMPERATURE = 0.01
@@ -74,7 +73,8 @@ def descending(x: Tensor) -> Tensor:
     return torch.sort(x, descending=True, stable=True).indices
 
 
-def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> Filtered:
+def filter_logits(logits: Tensor, temperature: float = 1.0, top_k: int | None = None,
+                  top_p: float | None = None) -> Filtered:
     """Apply temperature, top-k and top-p to one step's logits (V,)."""
     logits = logits.detach().float().cpu()
     model = torch.softmax(logits, -1)
@@ -178,7 +178,8 @@ def draw(f: Filtered, seed: int) -> int:
 
 @dataclass(frozen=True)
 class Row:
-    """One token of a step's distribution, as the lesson draws it: what the model gave it, what is left after the filters."""
+    """One token of a step's distribution, as the lesson draws it: what the model gave it, what is left after the
+    filters."""
 
     token: int
     model_p: float  # softmax(logits)

@@ -62,7 +62,8 @@ def make_labels(data_dir: Path, threshold: float = THRESHOLD, seed: int = 0) -> 
     splits = {"train": sorted(labelled[:a]), "valid": sorted(labelled[a:b]), "test": sorted(labelled[b:])}
     return {
         **splits,
-        "method": f"VADER compound of the English side >= {threshold} positive, <= -{threshold} negative, the rest dropped",
+        "method": f"VADER compound of the English side >= {threshold} positive, <= -{threshold} negative, "
+                  "the rest dropped",
         "corpus_sentences": total,
         "counts": {name: dict(Counter(label for _, label in rows)) for name, rows in splits.items()},
     }

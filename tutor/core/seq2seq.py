@@ -32,9 +32,8 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .vocab import BOS_ID, PAD_ID
-
 from .variants import VARIANT_NAMES, VARIANTS  # noqa: F401  (re-exported)
+from .vocab import BOS_ID, PAD_ID
 
 
 @dataclass(frozen=True)

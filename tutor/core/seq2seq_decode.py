@@ -22,7 +22,8 @@ def device_of(model: torch.nn.Module) -> torch.device:
 
 
 @torch.no_grad()
-def greedy_batch(model: Seq2Seq, src: Tensor, lengths: Tensor, max_len: int | None = None, hard: bool = False) -> list[list[int]]:
+def greedy_batch(model: Seq2Seq, src: Tensor, lengths: Tensor, max_len: int | None = None,
+                 hard: bool = False) -> list[list[int]]:
     """Greedy translations of a batch -> token ids per sentence, without the end token."""
     model.eval()
     keys, mask, state = model.encode(src, lengths)

@@ -44,8 +44,8 @@ def greedy_rows(translator: Translator, src_ids: Sequence[int], hard: bool = Fal
     from .vocab import EOS_ID
 
     vocab = translator.tgt_vocab.tokens
-    return [Row(vocab[s.token], s.weights, s.prob, s.token) for s in greedy_steps(translator.model, list(src_ids), hard=hard)
-            if s.token != EOS_ID]
+    return [Row(vocab[s.token], s.weights, s.prob, s.token)
+            for s in greedy_steps(translator.model, list(src_ids), hard=hard) if s.token != EOS_ID]
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ class BeamResult:
     pruned: list[int] = field(default_factory=list)  # how many candidates each step dropped
 
 
-def beam_replay(translator: Translator, src_ids: Sequence[int], width: int, norm: bool, hard: bool = False) -> BeamResult:
+def beam_replay(translator: Translator, src_ids: Sequence[int], width: int, norm: bool,
+                hard: bool = False) -> BeamResult:
     """Beam search recorded step by step, so a screen can replay it at the learner's speed.
 
     ``beam_search`` reports the kept and the pruned candidates of each step, not those
@@ -93,7 +94,8 @@ def beam_replay(translator: Translator, src_ids: Sequence[int], width: int, norm
     return BeamResult(steps, rows, candidates, [len(dropped) for _, _, dropped in records])
 
 
-def explain_row(translator: Translator, src_ids: Sequence[int], prefix: Sequence[int], hard: bool = False) -> StepExplanation | None:
+def explain_row(translator: Translator, src_ids: Sequence[int], prefix: Sequence[int],
+                hard: bool = False) -> StepExplanation | None:
     """The attention step of the target word after ``prefix`` (None for the plain model; ValueError if impossible)."""
     from .attention_explain import explain_step
 

@@ -76,7 +76,8 @@ class Cleaned:
         """Messages for the learner about what cleaning changed."""
         out = []
         if self.truncated:
-            out.append(f"入力が長すぎるため、先頭の {MAX_CHARS:,} 文字だけを解析しました（元は {self.original_length:,} 文字）。")
+            out.append(f"入力が長すぎるため、先頭の {MAX_CHARS:,} 文字だけを解析しました"
+                       f"（元は {self.original_length:,} 文字）。")
         if self.removed_controls:
             out.append(f"制御文字 {self.removed_controls} 個を取り除きました。")
         return tuple(out)

@@ -59,7 +59,8 @@ def load(folder: Path, config: dict | None, build: Callable[[dict, object], tupl
         meta = config.pop("meta", {})
         model, extra = build(config, vocab)
         model.load_state_dict({k: v.float() for k, v in load_file(str(folder / checkpoint.WEIGHTS)).items()})
-    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, SafetensorError, json.JSONDecodeError) as exc:
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, SafetensorError,
+            json.JSONDecodeError) as exc:
         raise checkpoint.ModelCorrupt(f"{folder} を読めません: {exc}") from exc
     model.eval()
     return model, extra, meta

@@ -158,7 +158,8 @@ class DecoderLayer(nn.Module):
         h = self.norm1(y)
         a, self_w = self.self_attn(h, h, h, tgt_mask)  # masked: no looking ahead
         y = y + self.drop(a)
-        a, cross_w = self.cross_attn(self.norm2(y), memory, memory, src_mask)  # queries from the target, keys/values from the source
+        # queries from the target, keys/values from the source
+        a, cross_w = self.cross_attn(self.norm2(y), memory, memory, src_mask)
         y = y + self.drop(a)
         y = y + self.drop(self.ffn(self.norm3(y)))
         return y, self_w, cross_w
@@ -188,7 +189,8 @@ class MultiHeadAttention(nn.Module):
         return self.w_o(out), weights
 
 
-def scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, dropout: nn.Module | None = None) -> tuple[Tensor, Tensor]:
+def scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor,
+                                 dropout: nn.Module | None = None) -> tuple[Tensor, Tensor]:
     """Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V. ``mask`` is True where a query may look.
 
     -> (weighted values, the softmax weights). A masked position gets weight exactly 0.

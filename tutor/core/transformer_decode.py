@@ -52,7 +52,8 @@ class Maps:
     def cross_mean_last(self) -> list[list[float]]:
         """The last layer's cross-attention averaged over heads: one row per target token."""
         heads = self.cross[-1]
-        return [[sum(h[t][s] for h in heads) / len(heads) for s in range(len(heads[0][0]))] for t in range(len(heads[0]))]
+        return [[sum(h[t][s] for h in heads) / len(heads) for s in range(len(heads[0][0]))]
+                for t in range(len(heads[0]))]
 
 
 @torch.no_grad()

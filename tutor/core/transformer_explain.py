@@ -98,4 +98,5 @@ def trace_sentence(translator, text: str, layer: int, position: int) -> Trace:
     position = max(0, min(len(source) - 1, position))
     if not source:
         return Trace(source, layers, layer, 0, [])
-    return Trace(source, layers, layer, position, trace_token(model, translator.src_vocab.encode(source), layer, position))
+    return Trace(source, layers, layer, position,
+                 trace_token(model, translator.src_vocab.encode(source), layer, position))

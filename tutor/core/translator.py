@@ -33,7 +33,8 @@ class Translation:
         attention = None if self.attention is None else [[round(w, 6) for w in row] for row in self.attention]
         out = {"variant": self.variant, "source": self.source, "target": self.target, "attention": attention}
         if self.cross_attention is not None:
-            out["cross_attention"] = [[[[round(w, 6) for w in row] for row in head] for head in layer] for layer in self.cross_attention]
+            out["cross_attention"] = [[[[round(w, 6) for w in row] for row in head] for head in layer]
+                                      for layer in self.cross_attention]
         return out
 
 
@@ -75,7 +76,8 @@ class Translator:
             candidates = [(self.tgt_vocab.decode(h.tokens), h.score(length_norm)) for h in hyps]
         target = [self.tgt_vocab.tokens[t] for t in tokens]
         attention = None if self.variant == "plain" else [list(w) for w in weights]
-        return Translation(self.variant, source, target, attention, depth_notices(self, analysis, source, tokens), candidates)
+        return Translation(self.variant, source, target, attention, depth_notices(self, analysis, source, tokens),
+                           candidates)
 
     def to(self, device: str):
         """Run on ``device`` ("cpu" or "cuda"); returns self."""
@@ -118,11 +120,13 @@ def translate_many(model, texts: list[str]) -> list[Translation]:
     analyses = [analyze(text) for text in texts]
     sources = [model.source(a) for a in analyses]
     filled = [i for i, source in enumerate(sources) if source]
-    hyps = dict(zip(filled, model.translate_ids([model.src_vocab.encode(sources[i]) for i in filled]))) if filled else {}
+    hyps = (dict(zip(filled, model.translate_ids([model.src_vocab.encode(sources[i]) for i in filled])))
+            if filled else {})
     out = []
     for i, (source, a) in enumerate(zip(sources, analyses)):
         target = model.tgt_vocab.decode(hyps[i]) if i in hyps else []
-        out.append(Translation(model.variant, source, target, None, depth_notices(model, a, source, target) if source else a.notices))
+        out.append(Translation(model.variant, source, target, None,
+                               depth_notices(model, a, source, target) if source else a.notices))
     return out
 
 
@@ -133,7 +137,8 @@ def depth_notices(model, analysis, source: list[str], target: list) -> tuple[str
 
     unknown = [w for w, i in zip(source, model.src_vocab.encode(source)) if i == UNK_ID]
     max_len = model.model.cfg.max_len
-    return tuple(analysis.notices) + tuple(translation_notices(source, unknown, len(target), len(target) < max_len, max_len))
+    return tuple(analysis.notices) + tuple(translation_notices(source, unknown, len(target), len(target) < max_len,
+                                                               max_len))
 
 
 #: An attention grid reads as an alignment when the largest weight of a row is, on average, at least this

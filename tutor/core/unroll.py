@@ -33,7 +33,8 @@ def unroll(model: Seq2Seq, src_ids: list[int]) -> Unrolled:
         raise ValueError("empty sentence")
     model.eval()
     enc = model.encoder
-    x = enc.embed(torch.tensor([src_ids], dtype=torch.long, device=enc.embed.weight.device))  # (1, S, E); eval: no dropout
+    # (1, S, E); eval: no dropout
+    x = enc.embed(torch.tensor([src_ids], dtype=torch.long, device=enc.embed.weight.device))
     out, last = enc.rnn(x)  # out (1, S, 2H); last (2, 1, H)
     h = enc.rnn.hidden_size
     fwd, bwd = out[0, :, :h], out[0, :, h:]

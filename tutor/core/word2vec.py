@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .checkpoint import card_command
 from . import checkpoint
+from .checkpoint import card_command
 
 #: The bundled models: the CLI's --model choice -> folder under models/.
 BUNDLED = {"cbow": "word2vec-cbow", "skipgram": "word2vec-skipgram"}
@@ -250,7 +250,8 @@ def model_card(wv: WordVectors, command: str) -> str:
         "",
         f"- sentences: {meta.get('sentences', '?'):,}, tokens: {meta.get('tokens', '?'):,}, vocabulary: {len(wv):,}",
         *([f"- {meta['carved']} (word2vec chooses nothing on it; its settings are compared on "
-           "assets/word2vec_eval.toml, which is not drawn from the corpus, and dev is not used)"] if meta.get("carved") else []),
+           "assets/word2vec_eval.toml, which is not drawn from the corpus, and dev is not used)"]
+          if meta.get("carved") else []),
         f"- training time: {meta.get('train_seconds', '?')} s (after tokenizing; 2-core CPU)",
         "- loss after each epoch (negative-sampling loss on a fixed sample of 500 training sentences,",
         f"  measured between epochs): {', '.join(f'{x:.3f}' for x in meta.get('loss_per_epoch', []))}",

@@ -90,7 +90,8 @@ class Quality:
             "analogy_top5": round(self.analogy_top5, 4),
             "per_group": {k: round(v, 4) for k, v in self.per_group.items()},
             "analogies": [
-                {"query": f"{r.a} - {r.b} + {r.c}", "expected": r.expected, "answers": list(r.answers), "missing": list(r.missing)}
+                {"query": f"{r.a} - {r.b} + {r.c}", "expected": r.expected, "answers": list(r.answers),
+                 "missing": list(r.missing)}
                 for r in self.analogies
             ],
         }

@@ -152,10 +152,10 @@ class Curriculum:
         return len(self.lessons)
 
     def get(self, lesson_id: str) -> Lesson | None:
-        return next((l for l in self.lessons if l.id == lesson_id), None)
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
 
     def index(self, lesson_id: str) -> int:
-        return next((i for i, l in enumerate(self.lessons) if l.id == lesson_id), 0)
+        return next((i for i, lesson in enumerate(self.lessons) if lesson.id == lesson_id), 0)
 
 
 def load(lessons_dir: Path) -> Curriculum:

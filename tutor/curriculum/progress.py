@@ -35,7 +35,8 @@ def quiz_passed(correct: int, total: int) -> bool:
 
 @dataclass
 class ExerciseProgress:
-    """One 演習: passed once (stays passed), gave up (the solution may be shown), runs the demo on the learner's code."""
+    """One 演習: passed once (stays passed), gave up (the solution may be shown), runs the demo on the learner's
+    code."""
 
     passed: bool = False
     gave_up: bool = False
@@ -148,7 +149,8 @@ class Progress:
                 answers={str(k): v for k, v in answers.items() if isinstance(v, int)},
                 best=raw.get("best") if isinstance(raw.get("best"), int) else 0,
                 attempts=raw.get("attempts") if isinstance(raw.get("attempts"), int) else 0,
-                exercises={str(k): e for k, v in (raw.get("exercises") if isinstance(raw.get("exercises"), dict) else {}).items()
+                exercises={str(k): e
+                           for k, v in (raw.get("exercises") if isinstance(raw.get("exercises"), dict) else {}).items()
                            if (e := ExerciseProgress.from_json(v)) is not None},
             )
         return p

@@ -21,7 +21,8 @@ def load(assets_dir: Path) -> tuple[Sample, ...]:
         with open(assets_dir / "samples.toml", "rb") as f:
             data = tomllib.load(f)
         samples = tuple(
-            Sample(str(s["text"]), str(s.get("note", ""))) for s in data.get("sample", []) if str(s.get("text", "")).strip()
+            Sample(str(s["text"]), str(s.get("note", "")))
+            for s in data.get("sample", []) if str(s.get("text", "")).strip()
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
         samples = ()

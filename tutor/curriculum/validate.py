@@ -148,8 +148,10 @@ def validate(lessons_dir: Path) -> Report:
             n = sum(right_is_longest(q) for q in valid)
             report.longest[lesson.id] = (n, len(valid))
             if n > LONGEST_SHARE * len(valid):
-                report.problems.append(f"{lesson.quiz_path}: 正解がいちばん長い選択肢の問題が {n}/{len(valid)} 問あります"
-                                       f"（{LONGEST_SHARE_TEXT}まで）。長さで答えが分からないように選択肢を書き直してください")
+                report.problems.append(f"{lesson.quiz_path}: "
+                                       f"正解がいちばん長い選択肢の問題が {n}/{len(valid)} 問あります"
+                                       f"（{LONGEST_SHARE_TEXT}まで）。"
+                                       "長さで答えが分からないように選択肢を書き直してください")
     return report
 
 

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, ScrollableContainer, VerticalScroll
-from textual.widgets import Label, Select, Static
-
-from rich.cells import cell_len
 from textual.widget import Widget
+from textual.widgets import Label, Select, Static
 
 from ..widgets.attention_grid import AttentionGrid
 from ..widgets.head_overview import HeadOverview
@@ -115,7 +114,8 @@ class TokenLine(Widget):
 class HeadsPage(Page):
     """C24 / C36: one sentence's self-attention, every layer × head, with filters and one head up close."""
 
-    HINT: ClassVar[str] = "各語 (行) が、同じ文のどの語 (列) を見ているか。小さな表 1 つが 1 つのヘッドです (L = 層、H = ヘッド)。"
+    HINT: ClassVar[str] = ("各語 (行) が、同じ文のどの語 (列) を見ているか。"
+                           "小さな表 1 つが 1 つのヘッドです (L = 層、H = ヘッド)。")
     MAIN = "#hd-layer"
 
     DEFAULT_CSS = """

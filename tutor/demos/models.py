@@ -18,7 +18,8 @@ MODELS: dict[str, object] = {}
 _lock = threading.Lock()
 
 MISSING_TRANSLATOR = "翻訳モデルが見つかりません。`tutor train seq2seq` で作れます。"
-MISSING_TRANSFORMER = "Transformer の翻訳モデルが見つかりません。`tutor train transformer --out models/transformer` で作れます。"
+MISSING_TRANSFORMER = ("Transformer の翻訳モデルが見つかりません。"
+                       "`tutor train transformer --out models/transformer` で作れます。")
 MISSING_GPT = "GPT のモデルが見つかりません。`tutor train gpt --out models/gpt` で作れます。"
 MISSING_BERT = "BERT のモデルが見つかりません。`tutor train bert --out models/bert` で作れます。"
 

@@ -20,15 +20,18 @@ def app_commands(app):
     for lesson in app.curriculum:
         state = STATE_LABELS[app.progress.state(lesson.id)] + ("" if lesson.ready else "・準備中")
         yield SystemCommand(f"レッスン {lesson.label} へ移動", f"{lesson.summary}（{state}）",
-                            lambda l=lesson.id: app.open_lesson(l, "prose"))
+                            lambda lesson_id=lesson.id: app.open_lesson(lesson_id, "prose"))
     for choice in CHOICES:
-        yield SystemCommand(f"デバイス: {choice}", "モデルを動かすデバイスを切り替える", lambda c=choice: app.set_device(c))
-    yield SystemCommand("あなたの文を設定", "すべてのレッスンで使う文を入力するか、サンプルから選ぶ", app.action_set_sentence)
+        yield SystemCommand(f"デバイス: {choice}", "モデルを動かすデバイスを切り替える",
+                            lambda c=choice: app.set_device(c))
+    yield SystemCommand("あなたの文を設定", "すべてのレッスンで使う文を入力するか、サンプルから選ぶ",
+                        app.action_set_sentence)
     for s in app.samples:
         yield SystemCommand(f"サンプル文: {s.text}", s.note or "あなたの文にする", lambda t=s.text: app.set_sentence(t))
     if app.progress.state(app.curriculum.lessons[-1].id) == DONE:
         yield SystemCommand("修了画面", "学んだことと、ここから先へ", app.action_completion)
-    yield SystemCommand("画面を書き出す（SVG 画像）", "いまの画面を画像に。L2 の地図・L4 の重み・L6 の確率は数値も CSV / JSON で保存する",
+    yield SystemCommand("画面を書き出す（SVG 画像）",
+                        "いまの画面を画像に。L2 の地図・L4 の重み・L6 の確率は数値も CSV / JSON で保存する",
                         app.action_export_view)
     yield SystemCommand("テーマ切替（ダーク / ライト）", "配色を切り替える", app.action_toggle_theme)
     yield SystemCommand("ヘルプ（キー一覧）", "すべてのキー操作を表示する", app.action_help)

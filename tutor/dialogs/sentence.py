@@ -45,7 +45,8 @@ class SentenceScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text("あなたの文", style="bold"))
-            yield Static(Text("どのレッスンもこの文から始まります。入力して Enter、またはサンプルから選んでください。", style="dim"))
+            yield Static(Text("どのレッスンもこの文から始まります。入力して Enter、またはサンプルから選んでください。",
+                              style="dim"))
             yield Input(self.current, placeholder="文を入力して Enter", id="sentence-input")
             yield Static(id="sentence-error")
             yield Label("サンプル")

@@ -52,8 +52,8 @@ def numeric(value: Any) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
-def close(expected: Any, got: Any, atol: float = 1e-6, rtol: float = 1e-5, what: str = "返り値", exact_dtype: bool = False,
-          names: tuple[str, ...] = ()) -> str | None:
+def close(expected: Any, got: Any, atol: float = 1e-6, rtol: float = 1e-5, what: str = "返り値",
+          exact_dtype: bool = False, names: tuple[str, ...] = ()) -> str | None:
     """None when ``got`` matches ``expected`` (numbers within ``atol + rtol·|expected|``), else what differs.
 
     ``names``: what to call the parts of a tuple (``("vocab", "matrix")``), instead of "the 1st value".
@@ -84,7 +84,8 @@ def close(expected: Any, got: Any, atol: float = 1e-6, rtol: float = 1e-5, what:
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(got, (bool, np.bool_)):
             return f"{_n(what)}は True / False のはずですが、{describe(got)} でした。"
-        return None if bool(got) == bool(expected) else f"{_n(what)}が違います: 期待 {bool(expected)}、実際 {bool(got)}。"
+        return (None if bool(got) == bool(expected)
+                else f"{_n(what)}が違います: 期待 {bool(expected)}、実際 {bool(got)}。")
     if numeric(expected):
         if not numeric(got):
             if isinstance(got, np.ndarray) and got.size == 1:
@@ -92,7 +93,8 @@ def close(expected: Any, got: Any, atol: float = 1e-6, rtol: float = 1e-5, what:
             else:
                 return f"{_n(what)}は数 (スカラー) のはずですが、{describe(got)} でした。"
         if not np.isfinite(float(got)) and np.isfinite(float(expected)):
-            return f"{_n(what)}が {fmt(got)} になりました（期待 {fmt(expected)}）。0 で割ったり、log(0) を取ったりしていませんか。"
+            return (f"{_n(what)}が {fmt(got)} になりました（期待 {fmt(expected)}）。"
+                    "0 で割ったり、log(0) を取ったりしていませんか。")
         if abs(float(got) - float(expected)) <= atol + rtol * abs(float(expected)):
             return None
         return f"{_n(what)}が違います: 期待 {fmt(expected)}、実際 {fmt(got)}（許容誤差 {atol:g} + {rtol:g}×|期待値|）。"
@@ -118,13 +120,15 @@ def _arrays(expected: np.ndarray, got: Any, atol: float, rtol: float, what: str,
     if expected.dtype == bool:
         if got.dtype != bool:
             if exact_dtype:
-                return f"{_n(what)}は bool の配列のはずですが、dtype が {got.dtype} でした（比較の結果や astype(bool) を使います）。"
+                return (f"{_n(what)}は bool の配列のはずですが、dtype が {got.dtype} でした"
+                        "（比較の結果や astype(bool) を使います）。")
             if not np.isin(got, (0, 1)).all():
                 return f"{_n(what)}は True / False の配列のはずですが、0 と 1 以外の値があります。"
         bad = np.argwhere(got.astype(bool) != expected)
         if len(bad):
             i = tuple(int(x) for x in bad[0])
-            return f"{_n(what)}が {len(bad)} か所で違います。最初は {list(i)}: 期待 {bool(expected[i])}、実際 {bool(got[i])}。"
+            return (f"{_n(what)}が {len(bad)} か所で違います。"
+                    f"最初は {list(i)}: 期待 {bool(expected[i])}、実際 {bool(got[i])}。")
         return None
     if got.dtype.kind not in "biuf":
         return f"{_n(what)}は数の配列のはずですが、dtype が {got.dtype} でした。"
@@ -135,7 +139,8 @@ def _arrays(expected: np.ndarray, got: Any, atol: float, rtol: float, what: str,
     finite = np.isfinite(g) | ~np.isfinite(e)
     if not finite.all():
         i = tuple(int(x) for x in np.argwhere(~finite)[0])
-        return f"{_n(what)}の {list(i)} が {fmt(g[i])} になりました（期待 {fmt(e[i])}）。0 で割ったり、exp があふれたりしていませんか。"
+        return (f"{_n(what)}の {list(i)} が {fmt(g[i])} になりました（期待 {fmt(e[i])}）。"
+                "0 で割ったり、exp があふれたりしていませんか。")
     with np.errstate(invalid="ignore"):
         wrong = ~(np.isclose(g, e, atol=atol, rtol=rtol, equal_nan=True) | ((g == e) & ~np.isfinite(e)))
     if not wrong.any():
@@ -143,8 +148,10 @@ def _arrays(expected: np.ndarray, got: Any, atol: float, rtol: float, what: str,
     idx = np.argwhere(wrong)
     i = tuple(int(x) for x in idx[0])
     if expected.dtype.kind in "iub" and got.dtype.kind in "iub":  # integers: equal or not, no tolerance to state
-        return f"{_n(what)}の値が {len(idx)} か所で違います（全 {e.size} 個）。最初は {list(i)}: 期待 {fmt(e[i])}、実際 {fmt(g[i])}。"
-    return (f"{_n(what)}の値が {len(idx)} か所で違います（全 {e.size} 個）。最初は {list(i)}: 期待 {fmt(e[i])}、実際 {fmt(g[i])}"
+        return (f"{_n(what)}の値が {len(idx)} か所で違います（全 {e.size} 個）。"
+                f"最初は {list(i)}: 期待 {fmt(e[i])}、実際 {fmt(g[i])}。")
+    return (f"{_n(what)}の値が {len(idx)} か所で違います（全 {e.size} 個）。"
+            f"最初は {list(i)}: 期待 {fmt(e[i])}、実際 {fmt(g[i])}"
             f"（許容誤差 {atol:g} + {rtol:g}×|期待値|）。")
 
 

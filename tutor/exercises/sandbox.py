@@ -55,7 +55,8 @@ class LearnerError:
     @classmethod
     def from_wire(cls, data: dict) -> "LearnerError":
         where = tuple((w.get("line"), w.get("function", ""), w.get("code", "")) for w in data.get("where", []))
-        return cls(str(data.get("type", "Error")), str(data.get("message", "")), where, data.get("line"), data.get("code", ""))
+        return cls(str(data.get("type", "Error")), str(data.get("message", "")), where, data.get("line"),
+                   data.get("code", ""))
 
     def describe(self) -> str:
         """One or two readable lines, in Japanese."""
@@ -86,7 +87,8 @@ class Result:
 
 
 class SandboxError(Exception):
-    """The child could not answer: it ran out of time, died, or the file would not load. ``str()`` is for the learner."""
+    """The child could not answer: it ran out of time, died, or the file would not load. ``str()`` is for the
+    learner."""
 
     def __init__(self, message: str, kind: str, error: LearnerError | None = None, stdout: str = ""):
         super().__init__(message)
@@ -119,7 +121,8 @@ class Sandbox:
     def start(self) -> None:
         """Start the child and wait until it has loaded the file. Raises :class:`SandboxError`."""
         self.close()
-        bootstrap = f"import sys; sys.path.insert(0, {str(PACKAGE_PARENT)!r}); from tutor.exercises.worker import main; main()"
+        bootstrap = (f"import sys; sys.path.insert(0, {str(PACKAGE_PARENT)!r}); "
+                     "from tutor.exercises.worker import main; main()")
         args = [sys.executable, "-I", "-B", "-c", bootstrap, str(self.limits.memory_mb), str(self.limits.cpu_seconds),
                 str(self.file.resolve())]
         cwd = self.file.resolve().parent if self.file.parent.is_dir() else None
@@ -210,8 +213,8 @@ class Sandbox:
                 left = deadline - time.monotonic()
                 if left <= 0 or not sel.select(left):
                     self.close()
-                    raise SandboxError(f"時間切れです: {seconds:g} 秒以内に終わりませんでした（無限ループになっていませんか）。",
-                                       "timeout")
+                    raise SandboxError(f"時間切れです: {seconds:g} 秒以内に終わりませんでした"
+                                       "（無限ループになっていませんか）。", "timeout")
                 chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     code = self._proc.wait()
@@ -232,6 +235,7 @@ def _death(code: int) -> str:
         if sig == signal.SIGXCPU:
             return "CPU 時間の上限を超えたため止めました。"
         if sig in (signal.SIGKILL, signal.SIGSEGV):
-            return f"演習のプロセスが強制終了しました（シグナル {signal.Signals(sig).name}。メモリの使いすぎかもしれません）。"
+            return (f"演習のプロセスが強制終了しました（シグナル {signal.Signals(sig).name}。"
+                    "メモリの使いすぎかもしれません）。")
         return f"演習のプロセスが終了しました（シグナル {signal.Signals(sig).name}）。"
     return f"演習のプロセスが途中で終了しました（終了コード {code}）。exit() や os._exit() を呼んでいませんか。"

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 #: dtypes an array may have on the wire (object arrays never cross).
-DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64"}
+DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+          "float16", "float32", "float64"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, np.str_):
         return str(value)
     if isinstance(value, np.generic):  # before float: np.float64 is a float
-        return {"$np": value.dtype.name, "value": encode(value.item())} if value.dtype.name in DTYPES else _opaque(value)
+        return ({"$np": value.dtype.name, "value": encode(value.item())} if value.dtype.name in DTYPES
+                else _opaque(value))
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -54,7 +56,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         if value.dtype.name in DTYPES:
             data = np.ascontiguousarray(value)
-            return {"$nd": base64.b64encode(data.tobytes()).decode("ascii"), "dtype": value.dtype.name, "shape": list(value.shape)}
+            return {"$nd": base64.b64encode(data.tobytes()).decode("ascii"), "dtype": value.dtype.name,
+                    "shape": list(value.shape)}
         if value.dtype.kind in "U":
             return {"$ndstr": value.tolist(), "shape": list(value.shape)}
         return _opaque(value)

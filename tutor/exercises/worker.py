@@ -43,8 +43,8 @@ _BLOCKED_PREFIXES = ("os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.for
                      "os.utime", "os.putenv", "os.unsetenv", "os.chdir", "os.chflags", "os.setxattr", "os.removexattr",
                      "sys.addaudithook")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
-_FORBIDDEN_IMPORTS = {"subprocess", "_posixsubprocess", "multiprocessing", "socket", "_socket", "pty", "ctypes", "_ctypes",
-                      "cffi", "shutil", "signal", "resource", "threading", "_thread", "asyncio", "tutor"}
+_FORBIDDEN_IMPORTS = {"subprocess", "_posixsubprocess", "multiprocessing", "socket", "_socket", "pty", "ctypes",
+                      "_ctypes", "cffi", "shutil", "signal", "resource", "threading", "_thread", "asyncio", "tutor"}
 
 
 def _what(event: str, args: tuple) -> str:
@@ -57,13 +57,15 @@ def _what(event: str, args: tuple) -> str:
 def _hook(event: str, args: tuple) -> None:
     if event == "open":
         mode, flags = args[1], args[2] if len(args) > 2 else 0
-        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & _WRITE_FLAGS):
+        if ((isinstance(mode, str) and any(c in mode for c in "wax+"))
+                or (isinstance(flags, int) and flags & _WRITE_FLAGS)):
             raise Refused(f"演習のコードからファイルに書き込むことはできません: {args[0]!r}")
         return
     if event == "import":
         top = str(args[0]).split(".")[0]
         if top in _FORBIDDEN_IMPORTS:
-            raise Refused(f"演習のコードでは {top} を使えません（外部コマンド・ネットワーク・ファイル操作などは不要です）")
+            raise Refused(f"演習のコードでは {top} を使えません"
+                          "（外部コマンド・ネットワーク・ファイル操作などは不要です）")
         return
     if event.startswith(_BLOCKED_PREFIXES):
         raise Refused(f"演習のコードでは使えない操作です: {event}")
@@ -149,7 +151,8 @@ def main() -> None:
         for call in request["calls"]:
             fn = module.get(call["function"])
             if not callable(fn):
-                results.append({"error": {"type": "NameError", "message": f"関数 {call['function']} が定義されていません",
+                results.append({"error": {"type": "NameError",
+                                          "message": f"関数 {call['function']} が定義されていません",
                                           "where": []}})
                 continue
             try:

@@ -22,6 +22,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
+
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web

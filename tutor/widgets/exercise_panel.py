@@ -19,8 +19,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Button, Static, Tab, Tabs
 
@@ -54,7 +54,9 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
     ExercisePanel #ex-head { text-style: bold; }
     ExercisePanel #ex-file { color: $text-muted; }
     ExercisePanel #ex-buttons { height: auto; margin: 1 0; }
-    ExercisePanel #ex-buttons Button { height: 1; min-width: 0; width: auto; border: none; padding: 0 1; margin-right: 0; }
+    ExercisePanel #ex-buttons Button {
+        height: 1; min-width: 0; width: auto; border: none; padding: 0 1; margin-right: 0;
+    }
     ExercisePanel #ex-result { height: auto; }
     ExercisePanel #ex-result .why { padding-left: 6; }
     ExercisePanel #ex-result .case { padding-left: 2; }
@@ -64,7 +66,8 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
 
     BINDINGS = [
         Binding("c", "check", "確かめる", id="exercise.check", show=False, tooltip="演習: ファイルをいま確かめる"),
-        Binding("e", "edit", "編集", id="exercise.edit", show=False, tooltip="演習: ファイルを $EDITOR で開く（なければ作る）"),
+        Binding("e", "edit", "編集", id="exercise.edit", show=False,
+                tooltip="演習: ファイルを $EDITOR で開く（なければ作る）"),
         Binding("h", "hint", "ヒント", id="exercise.hint", show=False, tooltip="演習: ヒントを表示する"),
         Binding("a", "solution", "解答例", id="exercise.solution", show=False,
                 tooltip="演習: 解答例（合格後。合格前は 2 回押すと、あきらめた記録を残して表示）"),
@@ -226,7 +229,8 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         ep = self.progress.exercises.get(ex.id)
         if self._give_up_asked == ex.id:
             solution.display = True
-            solution.update(Text("まだ合格していません。もう一度 a を押すと、「あきらめた」と記録して解答例を表示します。",
+            solution.update(Text("まだ合格していません。"
+                                 "もう一度 a を押すと、「あきらめた」と記録して解答例を表示します。",
                                  style="yellow"))
         else:
             solution.display = ex.id in self._solution_shown and bool(ep and ep.may_see_solution)
@@ -298,7 +302,8 @@ class ExercisePanel(FocusTarget, VerticalScroll, can_focus=True):
         from ..serve import served
 
         if served():  # the file would be on the server, out of the learner's reach; and no code of theirs runs there
-            self.app.notify("ブラウザ版では演習のファイルを編集できません。自分のマシンに入れた tutor で演習してください"
+            self.app.notify("ブラウザ版では演習のファイルを編集できません。"
+                            "自分のマシンに入れた tutor で演習してください"
                             "（README の「インストール」）。", title="演習", timeout=10)
             return
         try:

@@ -17,7 +17,6 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported by textual.widgets (8.2.8, pinned)
 
-
 SETTLE = 0.25  # seconds without a bindings change before the footer rebuilds
 
 

@@ -96,7 +96,8 @@ class HeadOverview(Widget):
         if not self.maps:
             return Text("")
         dark = self.app.current_theme.dark if self.app else True
-        return overview_text(self.maps, layer=self.only_layer, head=self.only_head, threshold=self.threshold, dark=dark, width=max(20, width))
+        return overview_text(self.maps, layer=self.only_layer, head=self.only_head, threshold=self.threshold, dark=dark,
+                             width=max(20, width))
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return max(1, len(self.text(width).plain.split("\n")))

@@ -99,7 +99,8 @@ class Heatmap(Widget):
     Heatmap { height: auto; width: 1fr; }
     """
 
-    def __init__(self, *, unit: str = "列", corner: str = "", label_width: int = 4, max_cell: int = 3, **kwargs) -> None:
+    def __init__(self, *, unit: str = "列", corner: str = "", label_width: int = 4, max_cell: int = 3,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.unit = unit
         self.corner = corner

@@ -10,9 +10,9 @@ from ..curriculum.catalog import Lesson
 from ..curriculum.progress import DONE, IN_PROGRESS, STATE_LABELS
 
 
-
 def lesson_prompt(lesson: Lesson, state: str, exercises: tuple[int, int] = (0, 0)) -> Text:
-    """Two lines: the lesson's label, then its state and 演習 passed/total (and 準備中 while its demos are not built)."""
+    """Two lines: the lesson's label, then its state and 演習 passed/total (and 準備中 while its demos are not
+    built)."""
     text = Text(lesson.label, style="bold", no_wrap=True, overflow="ellipsis")
     text.append("\n  ")
     style = {DONE: "green", IN_PROGRESS: "yellow"}.get(state, "dim")
@@ -40,10 +40,14 @@ def ending_prompt(complete: bool) -> Text:
 class LessonList(OptionList):
     """Selecting an entry opens that lesson (OptionList.OptionSelected bubbles to the app)."""
 
-    def set_lessons(self, lessons: tuple[Lesson, ...], states: dict[str, str], exercises: dict[str, tuple[int, int]]) -> None:
+    def set_lessons(self, lessons: tuple[Lesson, ...], states: dict[str, str],
+                    exercises: dict[str, tuple[int, int]]) -> None:
         self.clear_options()
-        self.add_options([Option(lesson_prompt(l, states.get(l.id, "not_started"), exercises.get(l.id, (0, 0))), id=l.id)
-                          for l in lessons])
+        self.add_options([
+            Option(lesson_prompt(lesson, states.get(lesson.id, "not_started"), exercises.get(lesson.id, (0, 0))),
+                   id=lesson.id)
+            for lesson in lessons
+        ])
 
     def update_state(self, lesson: Lesson, state: str, exercises: tuple[int, int] = (0, 0)) -> None:
         self.replace_option_prompt(lesson.id, lesson_prompt(lesson, state, exercises))

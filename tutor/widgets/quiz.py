@@ -96,7 +96,8 @@ class QuizPanel(FocusTarget, VerticalScroll):
         counted = self.counted_questions
         need = questions_needed(len(counted))
         recall = sum(1 for q in self.questions if q.recall_from)
-        line = f"合格ライン: {len(counted)} 問中 {need} 問以上正解（{PASS_RATIO:.0%}）で、このレッスンは「完了」になります。"
+        line = (f"合格ライン: {len(counted)} 問中 {need} 問以上正解（{PASS_RATIO:.0%}）で、"
+                "このレッスンは「完了」になります。")
         if recall:
             line += f"最初の {recall} 問は前のレッスンの復習です"
             line += "。" if len(counted) == total else "（開いていないレッスンの問題は数えません）。"
@@ -139,7 +140,8 @@ class QuizPanel(FocusTarget, VerticalScroll):
                 lines.append(f"\n  問{n} ", style="bold")
                 lines.append("正解" if ok else "不正解", style="green" if ok else "red")
                 if qq.recall_from:
-                    lines.append(f"  〔復習 {qq.recall_from}" + ("〕" if qq.id in self.counted else "・数えない〕"), style="dim")
+                    lines.append(f"  〔復習 {qq.recall_from}" + ("〕" if qq.id in self.counted else "・数えない〕"),
+                                 style="dim")
                 lines.append(f"  {qq.prompt if len(qq.prompt) <= 32 else qq.prompt[:31] + '…'}")
             feedback.update(lines)
             next_button.display = False

@@ -63,7 +63,8 @@ class Progress:
     valid: tuple[dict, ...] = ()  # per finished epoch
 
 
-def mlm_loss(model: BERT, inputs: torch.Tensor, labels: torch.Tensor, bf16: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def mlm_loss(model: BERT, inputs: torch.Tensor, labels: torch.Tensor,
+             bf16: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """-> (mean loss over the chosen positions, their logits (N, V), their original ids (N,))."""
     with torch.autocast(inputs.device.type, dtype=torch.bfloat16, enabled=bf16):
         hidden, _ = model(inputs)
@@ -74,7 +75,8 @@ def mlm_loss(model: BERT, inputs: torch.Tensor, labels: torch.Tensor, bf16: bool
 
 
 @torch.no_grad()
-def evaluate(model: BERT, seqs: Sequence[Sequence[int]], seeds: Sequence[int] = EVAL_SEEDS, batch_size: int = 128) -> dict:
+def evaluate(model: BERT, seqs: Sequence[Sequence[int]], seeds: Sequence[int] = EVAL_SEEDS,
+             batch_size: int = 128) -> dict:
     """Masked-token loss and top-1 / top-5 accuracy, held-out text masked with fixed seeds."""
     model.eval()
     device = next(model.parameters()).device
@@ -142,13 +144,15 @@ def pretrain(
             opt.step()
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and b % REPORT_EVERY == 0:
-                on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
+                on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent),
+                                     time.perf_counter() - t0, tuple(history)))
         scores = evaluate(model, valid_ids)
         history.append(scores)
         if scores["loss"] < best_loss:
             best_loss, best = scores["loss"], copy.deepcopy(model.state_dict())
         if on_progress:
-            on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
+            on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1),
+                                 time.perf_counter() - t0, tuple(history)))
     model.load_state_dict(best)
     model.eval()
     model.cpu()
@@ -215,7 +219,8 @@ def predict(model: Classifier, seqs: Sequence[Sequence[int]], batch_size: int = 
     """-> probabilities (N, labels)."""
     model.eval()
     device = next(model.parameters()).device
-    out = [torch.softmax(model(pad_batch(seqs[s : s + batch_size]).to(device)), -1).cpu() for s in range(0, len(seqs), batch_size)]
+    out = [torch.softmax(model(pad_batch(seqs[s : s + batch_size]).to(device)), -1).cpu()
+           for s in range(0, len(seqs), batch_size)]
     return torch.cat(out) if out else torch.zeros(0, model.head.out_features)
 
 
@@ -282,7 +287,8 @@ def finetune(
             recent = (recent + [(loss.item(), float((logits.argmax(-1) == y).float().mean()))])[-10:]
             if on_progress:
                 on_progress(FinetuneProgress(epoch, cfg.epochs, b, len(plan), sum(r[0] for r in recent) / len(recent),
-                                             sum(r[1] for r in recent) / len(recent), time.perf_counter() - t0, tuple(history)))
+                                             sum(r[1] for r in recent) / len(recent), time.perf_counter() - t0,
+                                             tuple(history)))
         acc = accuracy(model, *valid) if valid else 0.0
         history.append(round(acc, 4))
         if acc > best_acc:

@@ -138,7 +138,8 @@ def train(
     valid_ids = [data.vocab.encode(s) for s in data.valid]
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}],
                             lr=cfg.lr, betas=(0.9, 0.98))
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD_ID)
     # batches() groups by the length of the first element: pair each sentence with itself.
@@ -168,7 +169,8 @@ def train(
             opt.step()
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
-                on_progress(GPTProgress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
+                on_progress(GPTProgress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent),
+                                        time.perf_counter() - t0, tuple(history)))
         ppl = held_out_perplexity(model, valid_ids)
         history.append(round(ppl, 2))
         if ppl < best_ppl:
@@ -176,7 +178,8 @@ def train(
         if epoch > cfg.epochs - cfg.average:
             snapshots.append(copy.deepcopy(model.state_dict()))
         if on_progress:
-            on_progress(GPTProgress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
+            on_progress(GPTProgress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1),
+                                    time.perf_counter() - t0, tuple(history)))
     kept, averaged_ppl = f"epoch {history.index(min(history)) + 1}", None
     if len(snapshots) > 1:
         model.load_state_dict(average_of(snapshots))

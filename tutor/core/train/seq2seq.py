@@ -214,7 +214,8 @@ def train(
             opt.step()
             recent = (recent + [loss.item()])[-REPORT_EVERY:]
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
-                on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent), time.perf_counter() - t0, tuple(history)))
+                on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent),
+                                     time.perf_counter() - t0, tuple(history)))
         first = cfg.valid_from if cfg.valid_from is not None else cfg.epochs // 2 + 1
         score = valid_bleu(model, data) if epoch >= min(first, cfg.epochs) else None
         history.append(None if score is None else round(score, 2))
@@ -223,7 +224,8 @@ def train(
         if epoch > cfg.epochs - cfg.average:
             snapshots.append(copy.deepcopy(model.state_dict()))
         if on_progress:
-            on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1), time.perf_counter() - t0, tuple(history)))
+            on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1),
+                                 time.perf_counter() - t0, tuple(history)))
     measured = [b for b in history if b is not None]
     best_epoch = history.index(max(measured)) + 1
     kept, best_bleu, averaged_bleu = keep_best_or_average(model, best, best_bleu, best_epoch, snapshots,

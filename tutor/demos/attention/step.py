@@ -84,4 +84,5 @@ class StepPage(Page):
         source, targets = self._words
         if row >= len(targets):
             return
-        self.query_one("#att-explain", Static).update(explain_view(explanation, source, targets[row], row, self._column))
+        self.query_one("#att-explain", Static).update(explain_view(explanation, source, targets[row], row,
+                                                                   self._column))

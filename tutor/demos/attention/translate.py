@@ -28,7 +28,8 @@ from .views import beam_view, candidates_view
 SPEEDS = [("ゆっくり", 0.6), ("ふつう", 0.25), ("すぐ", 0.0)]
 BEAMS = [1, 2, 3, 5, 10]
 DEBOUNCE = 0.2
-MISSING = "翻訳モデルが見つかりません。`tutor train seq2seq --variant general --out models/seq2seq-general` で作れます。"
+MISSING = ("翻訳モデルが見つかりません。"
+           "`tutor train seq2seq --variant general --out models/seq2seq-general` で作れます。")
 EMPTY = "文が空です。日本語の文を入力してください。"
 PLAIN_NOTE = "アテンションなし (plain) のモデルは、原文のどこも見ません。最後の状態だけが頼りです。"
 
@@ -89,7 +90,8 @@ def compare_rows(mine, ours) -> Text:
 
     same = [r.word for r in mine] == [r.word for r in ours]
     diffs = [float(np.abs(np.asarray(a.weights) - np.asarray(b.weights)).max())
-             for a, b in zip(mine, ours) if a.weights is not None and b.weights is not None and len(a.weights) == len(b.weights)]
+             for a, b in zip(mine, ours)
+             if a.weights is not None and b.weights is not None and len(a.weights) == len(b.weights)]
     text = Text("あなたの score() で計算した表です。", style="bold green")
     text.append("プロジェクトの実装と比べると: ")
     text.append("訳は同じ" if same else "訳が違います（プロジェクト: " + " ".join(r.word for r in ours) + "）",
@@ -141,13 +143,15 @@ class AttentionPage(Page):
             else:
                 yield Select(options, prompt="なし", id="att-variant", compact=True)
             yield Label("注意")
-            yield Select([("ソフト", "soft"), ("ハード", "hard")], value="soft", allow_blank=False, id="att-mode", compact=True)
+            yield Select([("ソフト", "soft"), ("ハード", "hard")], value="soft", allow_blank=False, id="att-mode",
+                         compact=True)
             yield Label("ビーム")
             yield Select([(str(b), b) for b in BEAMS], value=BEST_BEAM, allow_blank=False, id="att-beam", compact=True)
             yield Label("速さ")
             yield Select(SPEEDS, value=0.25, allow_blank=False, id="att-speed", compact=True)
             yield Label("")
-            yield Checkbox("長さで正規化", True, id="att-norm", compact=True, tooltip="ビーム探索で、スコアを訳の長さで割る")
+            yield Checkbox("長さで正規化", True, id="att-norm", compact=True,
+                           tooltip="ビーム探索で、スコアを訳の長さで割る")
         yield Static(id="att-message", classes="message")
         with VerticalScroll():
             yield Static(id="att-output")
@@ -258,7 +262,8 @@ class AttentionPage(Page):
                 rows, replay = _decode(model, ids, beam, norm, hard)
         except (Broken, OwnScoresError) as exc:
             rows, replay = _decode(model, ids, beam, norm, hard)
-            line = Text("あなたの score() が使えなかったので、プロジェクトの実装で表示しています: ", style="bold yellow")
+            line = Text("あなたの score() が使えなかったので、プロジェクトの実装で表示しています: ",
+                        style="bold yellow")
             line.append(str(exc))
             return line, rows, replay
         ours, _ = _decode(model, ids, beam, norm, hard)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 
 from ...widgets.bars import bar, fit
-from ..base import PageError
 from ..models import MISSING_BERT, bert_available, load_bert, require
 
 EMPTY = "文が空です。s キーであなたの文を入力してください。"

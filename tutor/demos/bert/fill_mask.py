@@ -1,4 +1,5 @@
-"""穴埋め: the learner's sentence with chosen tokens (or typed ``[MASK]`` s) hidden, and BERT's candidates (C33, C34)."""
+"""穴埋め: the learner's sentence with chosen tokens (or typed ``[MASK]`` s) hidden, and BERT's candidates
+(C33, C34)."""
 
 from __future__ import annotations
 

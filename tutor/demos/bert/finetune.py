@@ -1,4 +1,5 @@
-"""ファインチューニング: a short run from the pretrained encoder, features only and fine-tuned, curves streamed live (C37).
+"""ファインチューニング: a short run from the pretrained encoder, features only and fine-tuned, curves streamed
+live (C37).
 
 The sentence is then classified by the bundled classifier and by both runs.
 One page, two jobs through the same request: ``train`` (reports each step,
@@ -68,8 +69,10 @@ class FinetunePage(Page):
         yield ProgressBar(total=100, show_eta=False, id="ft-progress")
         with VerticalScroll():
             yield Static(Text(
-                f"事前学習した BERT から、感情 (ポジティブ / ネガティブ) の分類器を作ります。対訳の英語側を VADER で採点したラベル付きの文 (約 {LIVE_TRAIN:,} 文) で、"
-                "まず「特徴量だけ」(エンコーダを固定し、[CLS] の上の線形層だけを学習)、次に「ファインチューニング」(全部の重みを学習) を"
+                "事前学習した BERT から、感情 (ポジティブ / ネガティブ) の分類器を作ります。"
+                f"対訳の英語側を VADER で採点したラベル付きの文 (約 {LIVE_TRAIN:,} 文) で、"
+                "まず「特徴量だけ」(エンコーダを固定し、[CLS] の上の線形層だけを学習)、"
+                "次に「ファインチューニング」(全部の重みを学習) を"
                 "同じ回数だけ学習し、取り分けた文の正解率を比べます。CPU で数十秒かかります。"),
                 classes="hint",
             )
@@ -178,7 +181,8 @@ class FinetunePage(Page):
             out.append(f"  正解率 {curve['acc'][-1]:.1%}  ", style="")
             out.append(sparkline(curve["acc"], 50, 0.0, 1.0) + "\n", style="green")
             if phase in self.results:
-                out.append(f"  取り分けた {LIVE_VALID} 文での正解率: {self.results[phase][0]:.1%}\n", style="bold yellow")
+                out.append(f"  取り分けた {LIVE_VALID} 文での正解率: {self.results[phase][0]:.1%}\n",
+                           style="bold yellow")
         self.query_one("#ft-curves", Static).update(out)
 
     def draw(self, result: Trained | Verdicts | None) -> None:
@@ -199,9 +203,11 @@ class FinetunePage(Page):
             out.append(f"\n{name}: ", style="bold")
             if verdict.unsure:  # the words that would decide it were [UNK] to the model (issue 18)
                 out.append("判定できません", style="bold yellow")
-                out.append(f"（{'、'.join(verdict.unknown)} をモデルが学習していません。下の確率は参考です）\n", style="yellow")
+                out.append(f"（{'、'.join(verdict.unknown)} をモデルが学習していません。下の確率は参考です）\n",
+                           style="yellow")
             else:
-                out.append(LABELS_JA[verdict.label] + "\n", style="bold green" if verdict.label == "positive" else "bold red")
+                out.append(LABELS_JA[verdict.label] + "\n",
+                           style="bold green" if verdict.label == "positive" else "bold red")
             for label in ("positive", "negative"):
                 p = verdict.probabilities[label]
                 out.append(f"  {fit(LABELS_JA[label], 12)} {p:6.3f} ")

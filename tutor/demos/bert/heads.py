@@ -14,7 +14,8 @@ class BertHeadsPage(HeadsPage):
     """C36: every layer × head of the bundled BERT's self-attention on the learner's sentence."""
 
     HINT: ClassVar[str] = (
-        "BERT の自己アテンション: 各語 (行) が、同じ文のどの語 (列) を見ているか。マスクがないので、右側の語も見られます。"
+        "BERT の自己アテンション: 各語 (行) が、同じ文のどの語 (列) を見ているか。"
+        "マスクがないので、右側の語も見られます。"
         "小さな表 1 つが 1 つのヘッドです (L = 層、H = ヘッド)。[CLS] や [SEP]、句読点に集まるヘッドもあります。"
     )
 

@@ -63,7 +63,8 @@ COMPARE_AFTER = 100
 def mine_line(counts: MaskCounts, reference: MaskCounts, problem: str) -> Text:
     """The learner's mask_tokens() beside the project's: the shares over every draw so far."""
     if problem:
-        line = Text("あなたの mask_tokens() が使えなかったので、プロジェクトの関数で引いています: ", style="bold yellow")
+        line = Text("あなたの mask_tokens() が使えなかったので、プロジェクトの関数で引いています: ",
+                    style="bold yellow")
         line.append(problem)
         return line
     line = Text("あなたの mask_tokens() で引いています。", style="bold green")

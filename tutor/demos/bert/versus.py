@@ -82,9 +82,11 @@ class VersusPage(Page):
 
         def make(width: int) -> Text:
             # Both rows wrap between tokens only, so no word is cut in two at the edge.
-            out = token_row("GPT が見る:  ", [*left, blank, *((t, "dim strike") for t in tokens[index + 1 :])], width, "")
+            out = token_row("GPT が見る:  ", [*left, blank, *((t, "dim strike") for t in tokens[index + 1 :])],
+                            width, "")
             out.append("\n")
-            out.append_text(token_row("BERT が見る: ", [*left, blank, *((t, "") for t in tokens[index + 1 :])], width, ""))
+            out.append_text(token_row("BERT が見る: ", [*left, blank, *((t, "") for t in tokens[index + 1 :])],
+                                      width, ""))
             out.append(f"\nもとの語: {original}", style="dim")
             return out
 

@@ -13,5 +13,6 @@ def language_model(models_dir, device: str):
 
 
 def right(label: str, width: int) -> str:
-    """``label`` right-aligned in ``width`` terminal cells (a Japanese character takes two; ``str.rjust`` counts one)."""
+    """``label`` right-aligned in ``width`` terminal cells (a Japanese character takes two; ``str.rjust`` counts
+    one)."""
     return " " * max(0, width - cell_len(label)) + label

@@ -1,4 +1,5 @@
-"""貪欲 vs サンプリング: the same prompt continued several times each way, with distinct-n and the repetition rate (C30, C31)."""
+"""貪欲 vs サンプリング: the same prompt continued several times each way, with distinct-n and the repetition rate
+(C30, C31)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def table(prompt: str, rows: list[Compared]) -> Text:
     out.append(f"{fit('やり方', NAME)} {right('distinct-1', FIGURE)} {right('distinct-2', FIGURE)} "
                f"{right('繰り返し率', FIGURE)}\n", style="dim")
     for row in rows:
-        out.append(f"{fit(row.name, NAME)} {row.distinct1:{FIGURE}.2f} {row.distinct2:{FIGURE}.2f} {row.repetition:{FIGURE}.2f}\n")
+        out.append(f"{fit(row.name, NAME)} {row.distinct1:{FIGURE}.2f} {row.distinct2:{FIGURE}.2f} "
+                   f"{row.repetition:{FIGURE}.2f}\n")
     for row in rows:
         out.append(f"\n{row.name}\n", style="bold")
         for o in row.outputs:
@@ -42,7 +44,8 @@ class DiversityPage(Page):
         with VerticalScroll(id="dv-scroll"):
             yield Static(
                 f"同じ書き出しを、やり方ごとに {SAMPLES} 回 (乱数の種 0〜{SAMPLES - 1}) 続けさせて比べます。"
-                "distinct-n = 異なる n-gram の数 / n-gram の総数 (大きいほど多様)、繰り返し率 = 同じ続きの中で前に出た語をまた使った割合。",
+                "distinct-n = 異なる n-gram の数 / n-gram の総数 (大きいほど多様)、"
+                "繰り返し率 = 同じ続きの中で前に出た語をまた使った割合。",
                 classes="hint",
             )
             yield Static(id="dv-table", classes="body")

@@ -96,7 +96,8 @@ class ExampleList(Static):
             out.append("  →  ", style="dim")
             out.append(target + "\n", style="bold yellow")
         if len(tokens) + 1 > SHOWN_EXAMPLES:
-            out.append(f"  … ほか {len(tokens) + 1 - SHOWN_EXAMPLES} 個（長い文なので最初の {SHOWN_EXAMPLES} 個だけ示します）\n", style="dim")
+            out.append(f"  … ほか {len(tokens) + 1 - SHOWN_EXAMPLES} 個"
+                       f"（長い文なので最初の {SHOWN_EXAMPLES} 個だけ示します）\n", style="dim")
         out.append("\n学習では、この全部を 1 回の計算でまとめて予測します。", style="bold")
         return out
 

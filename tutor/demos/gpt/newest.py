@@ -30,7 +30,8 @@ class NewestPage(Page):
             yield Label("層")
             yield Select([("1", 0)], value=0, allow_blank=False, id="nw-layer", compact=True)
         with VerticalScroll():
-            yield Static("あなたの文のいちばん新しい (最後の) 語が、それより前のどの語を見ているか。ヘッドごとに重みの棒で示します。",
+            yield Static("あなたの文のいちばん新しい (最後の) 語が、それより前のどの語を見ているか。"
+                         "ヘッドごとに重みの棒で示します。",
                          classes="hint")
             yield Static(id="nw-bars", classes="body")
 

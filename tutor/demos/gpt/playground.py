@@ -1,4 +1,5 @@
-"""プレイグラウンド: a prompt and sliders for every knob; the continuation and the first step's bars follow at once (C30, C31)."""
+"""プレイグラウンド: a prompt and sliders for every knob; the continuation and the first step's bars follow at once
+(C30, C31)."""
 
 from __future__ import annotations
 
@@ -59,9 +60,11 @@ class Played:
 def mine_line(first: FirstStep, knobs: Knobs) -> Text:
     """The learner's filter_probs() beside the project's, on the first step."""
     if first.reference_kept is None:
-        why = ("ビーム探索ではフィルタを使いません" if knobs.beam > 1 else "貪欲法では切る分布がありません" if knobs.greedy
+        why = ("ビーム探索ではフィルタを使いません" if knobs.beam > 1
+               else "貪欲法では切る分布がありません" if knobs.greedy
                else "top-k と top-p がオフです")
-        return Text(f"あなたの filter_probs() を使う設定です（いまは、{why}。top-k か top-p を動かすと使います）。", style="dim")
+        return Text(f"あなたの filter_probs() を使う設定です（いまは、{why}。top-k か top-p を動かすと使います）。",
+                    style="dim")
     same = first.reference_kept == first.kept
     out = Text("あなたの filter_probs() で分布を切っています。", style="bold green")
     out.append(f"1 語目: 残った語 {first.kept:,}（プロジェクトの実装: {first.reference_kept:,}）",
@@ -159,10 +162,12 @@ class PlaygroundPage(Page):
 
             own = with_own_filter(lambda probs, **knobs_: code.call("filter_probs", probs, **knobs_))
             try:
-                result = lm.continue_text(prompt, cfg, keep_distributions=True, should_stop=self.cancelled, filter_fn=own)
+                result = lm.continue_text(prompt, cfg, keep_distributions=True, should_stop=self.cancelled,
+                                          filter_fn=own)
                 first = first_step(lm, prompt, cfg, result, BARS, filter_fn=own)
             except (Broken, OwnFilterError) as exc:
-                line = Text("あなたの filter_probs() が使えなかったので、プロジェクトの実装で動かしています: ", style="bold yellow")
+                line = Text("あなたの filter_probs() が使えなかったので、プロジェクトの実装で動かしています: ",
+                            style="bold yellow")
                 line.append(str(exc))
             else:
                 return None if self.cancelled() else Played(result.prompt, result.tokens, result.notices, first, knobs,
@@ -172,7 +177,8 @@ class PlaygroundPage(Page):
         result = lm.continue_text(prompt, cfg, keep_distributions=True, should_stop=self.cancelled)
         if self.cancelled():
             return None
-        return Played(result.prompt, result.tokens, result.notices, first_step(lm, prompt, cfg, result, BARS), knobs, line)
+        return Played(result.prompt, result.tokens, result.notices, first_step(lm, prompt, cfg, result, BARS), knobs,
+                      line)
 
     def draw(self, played: Played | None) -> None:
         if played is None:
@@ -194,7 +200,8 @@ class PlaygroundPage(Page):
         self.query_one("#pg-bars", Static).update(bars(played.first, knobs))
 
     def export_numbers(self):
-        """The bars' rows: each token's probability from the model and after the filters, with the knobs that cut them."""
+        """The bars' rows: each token's probability from the model and after the filters, with the knobs that cut
+        them."""
         from ...export import bars_numbers
 
         played = self._played

@@ -1,4 +1,5 @@
-"""一歩ずつ: the learner picks every next token from the candidates (↑↓ and Enter), or lets the sampler pick (C30, C31)."""
+"""一歩ずつ: the learner picks every next token from the candidates (↑↓ and Enter), or lets the sampler pick
+(C30, C31)."""
 
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ class StepPage(Page):
     def add(self, word: str) -> None:
         if word == END:
             self.choices = None
-            self.query_one("#st-text", Static).update(Text("".join(self.words) + f"（文の終わり {END}）", style="bold yellow"))
+            self.query_one("#st-text", Static).update(Text("".join(self.words) + f"（文の終わり {END}）",
+                                                           style="bold yellow"))
             self.query_one("#st-candidates", OptionList).clear_options()
             return
         self.words.append(word)

@@ -9,8 +9,8 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 
 from ...core.device import DeviceChoice
 from ...core.text import clean
-from ..base import LessonDemo, SentenceChosen
 from ...dialogs.sentence import sample_options
+from ..base import LessonDemo, SentenceChosen
 
 
 def device_text(device: DeviceChoice | None, requested: str) -> Text:
@@ -22,7 +22,8 @@ def device_text(device: DeviceChoice | None, requested: str) -> Text:
     text.append(f"（指定: {device.requested}）", style="dim")
     if device.notice:
         text.append(f"\n{device.notice}", style="yellow")
-    text.append("\nd キーで auto / cpu / cuda を切り替えられます。このチューターの小さなモデルは CPU でも十分に動きます。", style="dim")
+    text.append("\nd キーで auto / cpu / cuda を切り替えられます。"
+                "このチューターの小さなモデルは CPU でも十分に動きます。", style="dim")
     return text
 
 

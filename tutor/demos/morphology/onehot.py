@@ -1,4 +1,5 @@
-"""L1, one-hot: the sentence's vocabulary as one-hot vectors, and why they know nothing of meaning (MAIN: the tables)."""
+"""L1, one-hot: the sentence's vocabulary as one-hot vectors, and why they know nothing of meaning (MAIN: the
+tables)."""
 
 from __future__ import annotations
 
@@ -75,5 +76,7 @@ class OneHotPage(AnalysisPage):
         dist.add_column("")
         dist.add_columns(*oh.vocab[:n])
         dist.add_rows(
-            [[Text(oh.vocab[r], style="bold")] + [Text(f"{d[r, c]:.2f}", style="dim" if r == c else "") for c in range(n)] for r in range(n)]
+            [[Text(oh.vocab[r], style="bold")]
+             + [Text(f"{d[r, c]:.2f}", style="dim" if r == c else "") for c in range(n)]
+             for r in range(n)]
         )

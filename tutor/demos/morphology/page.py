@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from ...core.text import Analysis
-from ..base import Page
 from ...widgets.page_tabs import shown
+from ..base import Page
 
 
 class AnalysisPage(Page):

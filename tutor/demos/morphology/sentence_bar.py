@@ -46,11 +46,13 @@ class SentenceBar(Widget):
         with Horizontal(id="morph-input-row"):
             # The key that brings the cursor here, said where it applies (Esc leaves: the footer says so).
             yield Label(Text.assemble("文 ", ("(Enter) ", "dim")), id="morph-input-label")
-            yield Input(self.demo.sentence, placeholder="文を入力すると、すぐに解析します", id="morph-input", compact=True)
+            yield Input(self.demo.sentence, placeholder="文を入力すると、すぐに解析します", id="morph-input",
+                        compact=True)
         with Horizontal(id="morph-buttons"):
             yield Button("すもも…の例", id="morph-sumomo", compact=True, tooltip=SUMOMO)
             yield Button("元に戻す", id="morph-mine", compact=True, tooltip="あなたの文に戻す")
-            yield Button("あなたの文にする", id="morph-keep", compact=True, tooltip="この文を、すべてのレッスンで使う「あなたの文」にする")
+            yield Button("あなたの文にする", id="morph-keep", compact=True,
+                         tooltip="この文を、すべてのレッスンで使う「あなたの文」にする")
         yield Static(id="morph-notice")
 
     def show_notices(self, analysis: Analysis) -> None:

@@ -104,7 +104,8 @@ def score_view(score: SentenceScore) -> Text:
             out.append(" 見たことのない組（平滑化でわずかに残す）", style="red")
         out.append("\n")
     out.append(
-        f"文の確率 = 積 = {score.prob:.3g}（対数 {score.logprob:.1f}）、1 語あたりのパープレキシティ {score.perplexity:.1f}",
+        f"文の確率 = 積 = {score.prob:.3g}（対数 {score.logprob:.1f}）、"
+        f"1 語あたりのパープレキシティ {score.perplexity:.1f}",
         style="bold",
     )
     return out

@@ -1,4 +1,5 @@
-"""L3 翻訳 (アテンションなし): the plain seq2seq and the best attention model on the learner's sentence, word by word."""
+"""L3 翻訳 (アテンションなし): the plain seq2seq and the best attention model on the learner's sentence, word by
+word."""
 
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ class TranslatePage(Page):
                 out.append(bar(p, 15) + "\n", style="yellow" if plain else "cyan")
             out.append("\n")
         out.append(
-            f"原文 {len(result.source)} 語。アテンションなしのモデルは、その全部を 1 本のベクトルに詰めてから訳し始めます。"
+            f"原文 {len(result.source)} 語。"
+            "アテンションなしのモデルは、その全部を 1 本のベクトルに詰めてから訳し始めます。"
             "長い文ほど途中の語を落としやすくなります（「長さと BLEU」のタブ）。",
             style="dim",
         )

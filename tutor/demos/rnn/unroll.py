@@ -90,7 +90,8 @@ class UnrollPage(Page):
         self.call_after_refresh(self._legend, u.hidden)
         moved = max(range(len(u.change)), key=u.change.__getitem__)
         summary = Text()
-        summary.append(f"右端の数 = その語で h がどれだけ動いたか（‖h_t − h_(t−1)‖）。いちばん動かしたのは「{words[moved]}」。\n")
+        summary.append("右端の数 = その語で h がどれだけ動いたか（‖h_t − h_(t−1)‖）。"
+                       f"いちばん動かしたのは「{words[moved]}」。\n")
         summary.append(
             f"アテンションなしのデコーダが受け取るのは最後の行の {u.hidden} 個の数だけです。"
             f"{len(words)} 語の文でも 30 語の文でも同じ大きさ: これがボトルネックです。",

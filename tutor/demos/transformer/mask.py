@@ -32,7 +32,8 @@ class MaskPage(TranslatorPage):
             yield Label("層")
             yield Select([("1", 0)], value=0, allow_blank=False, id="mk-layer", classes="layer-select", compact=True)
             yield Label("ヘッド")
-            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="mk-head", classes="head-select", compact=True)
+            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="mk-head", classes="head-select",
+                         compact=True)
         with VerticalScroll():
             yield Static(
                 "デコーダは訳を 1 語ずつ作るので、まだ出していない先の語を見てはいけません。"

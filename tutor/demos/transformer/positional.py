@@ -30,7 +30,9 @@ class PositionalPage(Page):
     MAIN = "#pe-d-model"
 
     DEFAULT_CSS = """
-    PositionalPage #pe-knobs { grid-size: 4; grid-columns: 9 10 6 8; grid-rows: 1; height: auto; padding: 0 1; margin-bottom: 1; }
+    PositionalPage #pe-knobs {
+        grid-size: 4; grid-columns: 9 10 6 8; grid-rows: 1; height: auto; padding: 0 1; margin-bottom: 1;
+    }
     PositionalPage #pe-knobs Label { width: 1fr; text-align: right; padding-right: 1; }
     PositionalPage #pe-knobs Select { width: 1fr; }
     PositionalPage #pe-formula { height: auto; padding: 0 1; margin: 0 0 1 0; text-style: bold; }
@@ -41,7 +43,8 @@ class PositionalPage(Page):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="pe-scroll"):
             yield Static(
-                "アテンションだけでは語順がわからないので、位置 pos ごとに決まったベクトル PE(pos) を単語の埋め込みに足します。",
+                "アテンションだけでは語順がわからないので、"
+                "位置 pos ごとに決まったベクトル PE(pos) を単語の埋め込みに足します。",
                 classes="hint",
             )
             yield Static(
@@ -50,16 +53,19 @@ class PositionalPage(Page):
             )
             with Grid(id="pe-knobs"):
                 yield Label("d_model")
-                yield Select([(str(d), d) for d in D_MODELS], value=DEFAULT_D_MODEL, allow_blank=False, id="pe-d-model", compact=True)
+                yield Select([(str(d), d) for d in D_MODELS], value=DEFAULT_D_MODEL, allow_blank=False,
+                             id="pe-d-model", compact=True)
                 yield Label("長さ")
-                yield Select([(str(n), n) for n in LENGTHS], value=DEFAULT_LENGTH, allow_blank=False, id="pe-length", compact=True)
+                yield Select([(str(n), n) for n in LENGTHS], value=DEFAULT_LENGTH, allow_blank=False,
+                             id="pe-length", compact=True)
             yield Static(id="pe-legend", classes="hint")
             yield Heatmap(unit="次元", corner="pos", label_width=3, id="pe-heatmap")
             yield Static(id="pe-note", classes="hint")
             yield Static(id="pe-waves-title", classes="section")
             yield SparkRows(label_width=WAVE_LABEL, unit="位置", id="pe-waves")
             yield Static(
-                "i が大きい次元ほど波長が長く、ゆっくり変わります。速い波と遅い波を組み合わせると、どの位置も見分けられます。",
+                "i が大きい次元ほど波長が長く、ゆっくり変わります。"
+                "速い波と遅い波を組み合わせると、どの位置も見分けられます。",
                 classes="hint",
             )
 
@@ -96,8 +102,10 @@ class PositionalPage(Page):
 
         note = Text("近い位置ほど行が似ています（位置 0 の行とのコサイン類似度: ")
         note.append("、".join(f"{k} つ先 {s:.2f}" for k, s in view.similarities) + "）。")
-        note.append("式のかわりに位置ごとのベクトルを学習で決める方法（学習する位置埋め込み）もあり、GPT や BERT はそちらです。")
+        note.append("式のかわりに位置ごとのベクトルを学習で決める方法（学習する位置埋め込み）もあり、"
+                    "GPT や BERT はそちらです。")
         self.query_one("#pe-note", Static).update(note)
 
-        self.query_one("#pe-waves-title", Static).update(f"次元ごとの波（左端の数 = 次元、横軸 = 位置 0〜{length - 1}）")
+        self.query_one("#pe-waves-title", Static).update(
+            f"次元ごとの波（左端の数 = 次元、横軸 = 位置 0〜{length - 1}）")
         self.query_one("#pe-waves", SparkRows).set_rows(view.waves)

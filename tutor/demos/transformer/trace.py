@@ -18,7 +18,8 @@ from .translator_page import EMPTY, MODEL
 
 
 class TracePage(Page):
-    """The token and layer selects ask the model for a new trace; each stage is drawn as a strip and a row of numbers."""
+    """The token and layer selects ask the model for a new trace; each stage is drawn as a strip and a row of
+    numbers."""
 
     MAIN = "#tr-token"
 
@@ -56,7 +57,8 @@ class TracePage(Page):
     def _knob(self, event: Select.Changed) -> None:
         event.stop()
         if self._source:
-            self.request(self.sentence, int(select_value(self, "#tr-token", 0)), int(select_value(self, "#tr-layer", 0)))
+            self.request(self.sentence, int(select_value(self, "#tr-token", 0)),
+                         int(select_value(self, "#tr-layer", 0)))
 
     def compute(self, sentence: str, position: int, layer: int):
         from ...core.transformer_explain import trace_sentence  # imports torch: in the worker only
@@ -88,7 +90,8 @@ class TracePage(Page):
         self.query_one("#tr-strip", StateStrip).set_rows(
             [(s.name, [max(-1.0, min(1.0, v / 3)) for v in s.vector], f"{s.std:.2f}") for s in stages]
         )
-        table = Text(f"「{trace.source[trace.position]}」、層 {trace.layer + 1}（{len(stages[0].vector)} 次元）\n", style="bold")
+        table = Text(f"「{trace.source[trace.position]}」、層 {trace.layer + 1}（{len(stages[0].vector)} 次元）\n",
+                     style="bold")
         table.append(f"{fit('段階', 18)} {'平均':>8} {'標準偏差':>8} {'長さ':>8}  式\n", style="dim")
         for s in stages:
             table.append(f"{fit(s.name, 18)} {s.mean:8.3f} {s.std:8.3f} {s.norm:8.2f}  ")

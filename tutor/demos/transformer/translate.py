@@ -1,4 +1,5 @@
-"""翻訳 (C23, C27): the trained translator's encoder self-, decoder self- and cross-attention, the RNN's grid beside it."""
+"""翻訳 (C23, C27): the trained translator's encoder self-, decoder self- and cross-attention, the RNN's grid
+beside it."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from .translator_page import MEAN, TranslatorPage
 
 
 class TranslatePage(TranslatorPage):
-    """The translation, one of its attention maps by view / layer / head, and an RNN's attention for the same sentence."""
+    """The translation, one of its attention maps by view / layer / head, and an RNN's attention for the same
+    sentence."""
 
     MAIN = "#tt-view"
 
@@ -44,7 +46,8 @@ class TranslatePage(TranslatorPage):
             yield Label("層")
             yield Select([("1", 0)], value=0, allow_blank=False, id="tt-layer", classes="layer-select", compact=True)
             yield Label("ヘッド")
-            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="tt-head", classes="head-select", compact=True)
+            yield Select([("平均", MEAN)], value=MEAN, allow_blank=False, id="tt-head", classes="head-select",
+                         compact=True)
         with VerticalScroll():
             yield Static(id="tt-output", classes="body")
             with ScrollableContainer(classes="grid-scroll"):
@@ -80,7 +83,8 @@ class TranslatePage(TranslatorPage):
         if rnn is not None:
             rnn_grid.set_source(rnn.source)
             rnn_grid.set_rows(rnn.target, rnn.attention)
-            title = Text(f"比べる: RNN {VARIANT_NAMES[rnn.variant]} の訳「{' '.join(rnn.target)}」とアテンション", style="bold")
+            title = Text(f"比べる: RNN {VARIANT_NAMES[rnn.variant]} の訳「{' '.join(rnn.target)}」とアテンション",
+                         style="bold")
             self.query_one("#tt-rnn-title", Static).update(title)
         self.query_one("#tt-note", Static).update(
             "交差アテンションは RNN のアテンションと同じく「訳の語が原文のどこを見るか」です。"

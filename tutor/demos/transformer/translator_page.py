@@ -21,7 +21,8 @@ MEAN = ALL
 EMPTY = "文が空です。日本語の文を入力してください。"
 
 
-def run_translator(models_dir, device: str, sentence: str, run_model: Callable[[Any, str], tuple] | None = None) -> tuple:
+def run_translator(models_dir, device: str, sentence: str,
+                   run_model: Callable[[Any, str], tuple] | None = None) -> tuple:
     """In a worker: ``run_model(translator, sentence)`` (default: its translation, None), or a PageError to show.
 
     The result's first item is the Translation; an empty one (no source tokens) is an error.

@@ -135,5 +135,6 @@ class AnalogyPage(VectorsPage):
             if reasons:
                 out.append("\n" + reasons[0])
         elif result.columns:
-            out.append("この組み合わせの答えは登録されていません。上位の語が関係を写しているか、自分で確かめてください。", style="dim")
+            out.append("この組み合わせの答えは登録されていません。上位の語が関係を写しているか、自分で確かめてください。",
+                       style="dim")
         self.query_one("#ana-verdict", Static).update(out)

@@ -115,7 +115,8 @@ class MapPage(VectorsPage):
             text.append("+ " + name, style=colour)
             text.append("  ")
         text.append(" あなたの語 ", style=MINE)
-        text.append(f"\n横軸は分散の {s1:.0%}、縦軸は {s2:.0%} を表します (残りの {1 - s1 - s2:.0%} は 2 次元に落とすと見えません)。", style="dim")
+        text.append(f"\n横軸は分散の {s1:.0%}、縦軸は {s2:.0%} を表します"
+                    f" (残りの {1 - s1 - s2:.0%} は 2 次元に落とすと見えません)。", style="dim")
         self.query_one("#map-legend", Static).update(text)
         self._notes = ["語彙にない語は描けません: " + "、".join(layout.unknown)] if layout.unknown else []
         self._report_dropped()

@@ -86,7 +86,8 @@ class TrainPage(VectorsPage):
             # A grid of label / knob pairs: fits an 80-column terminal with the lesson list open.
             with Grid(id="train-knobs"):
                 yield Label("モード")
-                yield Select([("CBOW", "cbow"), ("skip-gram", "skipgram")], value="cbow", allow_blank=False, id="train-mode", compact=True)
+                yield Select([("CBOW", "cbow"), ("skip-gram", "skipgram")], value="cbow", allow_blank=False,
+                             id="train-mode", compact=True)
                 for key in CHOICES:
                     yield from self._knob(key, defaults[key])
             with Horizontal(classes="row"):
@@ -103,7 +104,8 @@ class TrainPage(VectorsPage):
     def _knob(self, key: str, default: int) -> ComposeResult:
         label, values = CHOICES[key]
         yield Label(label)
-        yield Select([(str(v), v) for v in values], value=default, allow_blank=False, id=f"train-{key}", compact=True, classes="num")
+        yield Select([(str(v), v) for v in values], value=default, allow_blank=False, id=f"train-{key}", compact=True,
+                     classes="num")
 
     def on_mount(self) -> None:
         if gone(self):
@@ -115,7 +117,8 @@ class TrainPage(VectorsPage):
             self.query_one("#train-start", Button).disabled = True
             self.set_status(
                 Text(
-                    "学習にはコーパス (small_parallel_enja) が必要です。端末で `tutor data download` を実行して取得するか、"
+                    "学習にはコーパス (small_parallel_enja) が必要です。"
+                    "端末で `tutor data download` を実行して取得するか、"
                     "環境変数 TUTOR_DATA_DIR にその場所を設定してから、チューターを起動し直してください。",
                     style="yellow",
                 )
@@ -123,7 +126,8 @@ class TrainPage(VectorsPage):
         else:
             label.update(f"コーパス: {data}")
             self.set_status(
-                Text("設定を選んで「学習開始」を押すと、コーパスの日本語 (train.ja) で学習します。同梱のベクトルは書き換えません。", style="dim")
+                Text("設定を選んで「学習開始」を押すと、コーパスの日本語 (train.ja) で学習します。"
+                     "同梱のベクトルは書き換えません。", style="dim")
             )
 
     def data_dir(self) -> Path | None:
@@ -136,7 +140,8 @@ class TrainPage(VectorsPage):
         mode = self.query_one("#train-mode", Select).value
         v = {key: self.query_one(f"#train-{key}", Select).value for key in CHOICES}
         return replace(
-            DEFAULTS[str(mode)], vector_size=int(v["dim"]), window=int(v["window"]), epochs=int(v["epochs"]), min_count=int(v["min_count"])
+            DEFAULTS[str(mode)], vector_size=int(v["dim"]), window=int(v["window"]), epochs=int(v["epochs"]),
+            min_count=int(v["min_count"])
         )
 
     def set_status(self, text: Text) -> None:
@@ -251,7 +256,8 @@ class TrainPage(VectorsPage):
         losses = wv.meta.get("loss_per_epoch", [])
         self.query_one("#train-loss", Sparkline).data = losses
         self._set_buttons(running=False)
-        self.set_status(Text(f"完了: 語彙 {len(wv):,} 語、{wv.dim} 次元、学習 {wv.meta.get('train_seconds')} 秒", style="bold green"))
+        self.set_status(Text(f"完了: 語彙 {len(wv):,} 語、{wv.dim} 次元、学習 {wv.meta.get('train_seconds')} 秒",
+                             style="bold green"))
         self.query_one("#train-result", Static).update(self.result_text(wv, losses))
         self.demo.add_trained(wv)  # type: ignore[attr-defined]
 
@@ -266,7 +272,8 @@ class TrainPage(VectorsPage):
                 (model_label(k, m), q) for k, m in self.models.items() if k != TRAINED and (q := self.demo.quality(m))  # type: ignore[attr-defined]
             ]
             for name, q in rows:
-                out.append(f"  {fit(name, 14)} 近傍の同グループ率 {q.neighbour_share:.3f}  アナロジー正答 {q.analogy_accuracy:.0%}\n")
+                out.append(f"  {fit(name, 14)} 近傍の同グループ率 {q.neighbour_share:.3f}  "
+                           f"アナロジー正答 {q.analogy_accuracy:.0%}\n")
         out.append(
             "\n類似語・アナロジー・地図のタブに「学習したモデル」が加わりました。設定を変えて学習し直し、違いを比べてみましょう。",
             style="dim",

@@ -65,13 +65,17 @@ def _concat_swapped(s, H, params):  # v^T tanh(W [h_i; s])
     return np.tanh(H @ W[:, :d].T + W[:, d:] @ s) @ v
 
 
-GENERAL_T = "general のスコアは s^T W h_i です。h_i^T W s（W を転置したもの）を計算していませんか。h_i を W で変換してから s と内積をとります。"
-CONCAT_SWAP = "[s; h_i] は s が先、h_i が後です。[h_i; s] の順につなげていませんか（W の左半分 W[:, :d] が s に、右半分 W[:, d:] が h_i に掛かります）。"
+GENERAL_T = ("general のスコアは s^T W h_i です。h_i^T W s（W を転置したもの）を計算していませんか。"
+             "h_i を W で変換してから s と内積をとります。")
+CONCAT_SWAP = ("[s; h_i] は s が先、h_i が後です。[h_i; s] の順につなげていませんか"
+               "（W の左半分 W[:, :d] が s に、右半分 W[:, d:] が h_i に掛かります）。")
 NO_SOFTMAX = "重みがスコア e_i のままです。softmax にかけて、0 以上で合計 1 の重み a_i にしてください。"
 NOT_NORMALIZED = "重みが exp(e_i) のままです。合計 sum_k exp(e_k) で割って、合計を 1 にしてください。"
-NOT_SUMMED = "文脈ベクトル c は a_i h_i を i について足し合わせた 1 本のベクトル (形 (d,)) です。a_i h_i を並べた (n, d) のままになっていませんか（a @ H か、axis=0 で sum）。"
+NOT_SUMMED = ("文脈ベクトル c は a_i h_i を i について足し合わせた 1 本のベクトル (形 (d,)) です。"
+              "a_i h_i を並べた (n, d) のままになっていませんか（a @ H か、axis=0 で sum）。")
 SWAPPED = "返す順番が逆です。(重み a, 文脈ベクトル c) の順に返してください。"
-OVERFLOW = "softmax で exp があふれています（exp(1000) は inf）。exp の前に、スコアから最大値を引いてください: exp(e_i - max_k e_k)。結果の重みは変わりません。"
+OVERFLOW = ("softmax で exp があふれています（exp(1000) は inf）。"
+            "exp の前に、スコアから最大値を引いてください: exp(e_i - max_k e_k)。結果の重みは変わりません。")
 
 SLIPS: dict[str, list[tuple[Callable, str]]] = {
     "dot": [],
@@ -93,7 +97,8 @@ def _score_case(name: str, kind: str, s: np.ndarray, H: np.ndarray, params: Para
         got = values[0]
         problem = compare.close(expected, got, ATOL, RTOL)
         if problem and isinstance(got, np.ndarray) and got.shape in ((len(H), 1), (1, len(H))):
-            return f"{problem}\n  → スコアは 1 次元の配列 (n,) で返してください（reshape(-1) や [:, 0] で形を直せます）。"
+            return (f"{problem}\n  → スコアは 1 次元の配列 (n,) で返してください"
+                    "（reshape(-1) や [:, 0] で形を直せます）。")
         return compare.with_mistakes(problem, got, mistakes, ATOL, RTOL)
 
     return Case(name, (Call("score", (kind, s, H), _kwargs(params)),), check)

@@ -11,7 +11,8 @@ from ..spec import Case, Exercise, expect
 Counts = dict[str, dict[str, int]]
 
 #: The corpus of L3's worked example: three sentences, counted with <s> and </s>.
-LESSON_SENTENCES = [["私", "は", "犬", "が", "好き", "です"], ["私", "は", "猫", "が", "好き", "です"], ["犬", "が", "走る"]]
+LESSON_SENTENCES = [["私", "は", "犬", "が", "好き", "です"], ["私", "は", "猫", "が", "好き", "です"],
+                    ["犬", "が", "走る"]]
 
 #: A table that is not a whole corpus's: words that only follow (も) and fewer left words than followers.
 PARTIAL: Counts = {"<s>": {"今日": 2, "明日": 1}, "今日": {"は": 3, "も": 1}, "明日": {"は": 1}}
@@ -48,11 +49,15 @@ def _slips(counts: Counts, w1: str, w2: str, k: float) -> list[tuple[float, str]
     reversed_row = counts.get(w2, {})
     reverse = (reversed_row.get(w1, 0) + k) / (sum(reversed_row.values()) + k * v)
     slips = [
-        (_p(counts, w1, w2, k, v, "k"), "分母に足すのが k だけになっています。分母には k × V（V は語彙の数）を足します。"),
-        (_p(counts, w1, w2, k, v, ""), "k を分子にしか足していません。分母にも k × V を足さないと、確率の合計が 1 になりません。"),
+        (_p(counts, w1, w2, k, v, "k"),
+         "分母に足すのが k だけになっています。分母には k × V（V は語彙の数）を足します。"),
+        (_p(counts, w1, w2, k, v, ""),
+         "k を分子にしか足していません。分母にも k × V を足さないと、確率の合計が 1 になりません。"),
         (_p(counts, w1, w2, 1.0, v), "k = 1 で計算していませんか。引数の k を使います。"),
-        (_p(counts, w1, w2, k, both), "V の数え方が違います。V は「次の単語」として出てくる語の種類の数で、直前の側にしか出ない <s> は入れません。"),
-        (_p(counts, w1, w2, k, len(counts)), "V を counts のキー（直前の単語）の数にしていませんか。V は「次の単語」として出てくる語の種類の数です。"),
+        (_p(counts, w1, w2, k, both),
+         "V の数え方が違います。V は「次の単語」として出てくる語の種類の数で、直前の側にしか出ない <s> は入れません。"),
+        (_p(counts, w1, w2, k, len(counts)),
+         "V を counts のキー（直前の単語）の数にしていませんか。V は「次の単語」として出てくる語の種類の数です。"),
         (reverse, "p(w1 | w2) を計算していませんか。counts[w1][w2] は w1 のあとに w2 が来た回数です。"),
     ]
     return [(value, hint) for value, hint in slips if np.isfinite(value)]
@@ -60,7 +65,8 @@ def _slips(counts: Counts, w1: str, w2: str, k: float) -> list[tuple[float, str]
 
 def _case(name: str, counts: Counts, w1: str, w2: str, k: float) -> Case:
     expected = _bigram(counts, k).prob(w1, w2)
-    slips = [(value, hint) for value, hint in _slips(counts, w1, w2, k) if not np.isclose(value, expected, rtol=1e-6, atol=1e-9)]
+    slips = [(value, hint) for value, hint in _slips(counts, w1, w2, k)
+             if not np.isclose(value, expected, rtol=1e-6, atol=1e-9)]
     values = [value for value, _ in slips]
     assert all(not np.isclose(a, b, rtol=1e-6, atol=1e-9) for i, a in enumerate(values) for b in values[:i]), \
         f"two slips give the same value in {name!r}: the hint would be ambiguous"
@@ -71,7 +77,8 @@ def _case(name: str, counts: Counts, w1: str, w2: str, k: float) -> Case:
 def _unseen_hint(error) -> str | None:
     """The usual crash on a w1 that counts does not have: counts[w1] (KeyError) or 0 / 0."""
     if error.type == "KeyError":
-        return "counts にない w1 では counts[w1] が KeyError になります。counts.get(w1, {}) のように、ない語は回数 0 として扱います。"
+        return ("counts にない w1 では counts[w1] が KeyError になります。"
+                "counts.get(w1, {}) のように、ない語は回数 0 として扱います。")
     if error.type == "ZeroDivisionError":
         return "c(w1) = 0 でも、分母には k·V が残るので 0 にはなりません。分母の k·V を忘れていませんか。"
     return None

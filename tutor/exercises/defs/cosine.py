@@ -10,7 +10,8 @@ from ..spec import Case, Exercise, expect
 #: The reference keeps its vectors in float32, so the answers are compared to 1e-5.
 ATOL = RTOL = 1e-5
 
-ZERO_HINT = "長さが 0 のベクトルで割っていませんか。長さは max(|a|, 1e-12) のように小さな数で下を押さえます（ゼロベクトルとの類似度は 0）。"
+ZERO_HINT = ("長さが 0 のベクトルで割っていませんか。"
+             "長さは max(|a|, 1e-12) のように小さな数で下を押さえます（ゼロベクトルとの類似度は 0）。")
 DOT_HINT = "内積をそのまま返していませんか。二つのベクトルの長さの積 |a|·|b| で割ります。"
 ONE_NORM_HINT = "片方のベクトルの長さでしか割っていないようです。|a| と |b| の両方で割ります。"
 
@@ -74,11 +75,15 @@ def _slips(vectors: np.ndarray, vocab: list[str], word: str, topn: int) -> list[
     cos = dots / (norms * norms[i])
     return [
         (_ranked(dots, vocab, i, topn), DOT_HINT),
-        (_ranked(dots / norms[i], vocab, i, topn), ONE_NORM_HINT + "（ここでは word のベクトルだけを長さ 1 にしています）"),
+        (_ranked(dots / norms[i], vocab, i, topn),
+         ONE_NORM_HINT + "（ここでは word のベクトルだけを長さ 1 にしています）"),
         (_ranked(dots / norms, vocab, i, topn), ONE_NORM_HINT + "（ここでは語彙の側だけを長さ 1 にしています）"),
-        (_ranked(cos, vocab, None, topn), "word 自身が入っています。自分自身との類似度は必ず 1 なので、word は候補から除きます。"),
-        (_ranked(cos, vocab, i, topn, ascending=True), "小さい順に並んでいます。類似度の高い順（大きい順）に並べます。"),
-        (_ranked(cos, vocab, i, topn, indices=True), "語の番号を返していませんか。組の 1 番目は vocab の語（文字列）です。"),
+        (_ranked(cos, vocab, None, topn),
+         "word 自身が入っています。自分自身との類似度は必ず 1 なので、word は候補から除きます。"),
+        (_ranked(cos, vocab, i, topn, ascending=True),
+         "小さい順に並んでいます。類似度の高い順（大きい順）に並べます。"),
+        (_ranked(cos, vocab, i, topn, indices=True),
+         "語の番号を返していませんか。組の 1 番目は vocab の語（文字列）です。"),
         (_reverse_ties(cos, vocab, i, topn),
          "類似度が同じ語の順番が逆です。同じ値のときは vocab で前にある語を先にします（安定な並べ替え）。"),
     ]
@@ -102,7 +107,8 @@ def _similar_case(name: str, vectors, vocab: list[str], word: str, topn: int) ->
 
 
 def _assert_clear_ranking(vectors: np.ndarray, vocab: list[str], word: str, topn: int) -> None:
-    """Unequal cosines near the cut must differ by more than rounding: else float32 and float64 may rank them differently."""
+    """Unequal cosines near the cut must differ by more than rounding: else float32 and float64 may rank them
+    differently."""
     i = vocab.index(word)
     norms = np.maximum(np.linalg.norm(vectors, axis=1), 1e-12)
     cos = np.delete(vectors @ vectors[i] / (norms * norms[i]), i)
@@ -141,7 +147,8 @@ def _cases() -> list[Case]:
         _similar_case("most_similar 類似度が同じ語がある", ties, tie_vocab, "あ", 6),
         _similar_case("most_similar ゼロベクトルの語を含む", with_zero, zero_vocab, "x", 4),
         Case("most_similar は (語, 類似度) の組のリスト",
-             (Call("most_similar", (np.asarray(lesson_vectors, dtype=np.float64), lesson_vocab, "猫", 2)),), _pairs_shape),
+             (Call("most_similar", (np.asarray(lesson_vectors, dtype=np.float64), lesson_vocab, "猫", 2)),),
+             _pairs_shape),
     ]
 
 

@@ -1,4 +1,5 @@
-"""mlm-mask (L7): BERT's masking with a NumPy generator: 15 % of the real tokens, then 80 % [MASK] / 10 % random / 10 % kept.
+"""mlm-mask (L7): BERT's masking with a NumPy generator: 15 % of the real tokens, then 80 % [MASK] / 10 % random /
+10 % kept.
 
 The draws depend on how the learner uses the generator, so no value can be
 compared one to one with :func:`tutor.core.masking.mask_tokens` (a torch
@@ -38,7 +39,8 @@ RANDOM_SPECIAL = ("ランダムな語は、range(vocab_size) のうち special_i
                   "（特殊トークンを引いてはいけません）。")
 RANDOM_RANGE = "ランダムな語は 0 以上 vocab_size 未満の id です。"
 RANDOM_COVER = ("ランダムな語は、特殊でない語のすべてから同じ確率で引きます。"
-                "special_ids が 0, 1, 2, … と連続しているとは限りません（np.setdiff1d などで、引いてよい id の一覧を作れます）。")
+                "special_ids が 0, 1, 2, … と連続しているとは限りません"
+                "（np.setdiff1d などで、引いてよい id の一覧を作れます）。")
 ALWAYS_MASK = "選んだ位置を全部 [MASK] にしていませんか。10% はランダムな語に置き換え、10% はそのまま残します。"
 ONLY_MASKED = "labels は [MASK] にした位置だけでなく、選んだ位置すべて（ランダムな語・そのまま の位置も）に付けます。"
 SAME_SEED = ("同じシードの rng を渡したのに、結果が違いました。乱数は引数の rng だけから引きます"
@@ -124,7 +126,8 @@ def _structure(ids: np.ndarray, value, vocab_size: int, mask_id: int, special_id
         i = int(np.argmax(changed))
         # Labels only where [MASK] went: the random words sit where the labels say "not chosen".
         only_masked = chosen.any() and (inputs[chosen] == mask_id).all() and not (inputs[changed] == mask_id).any()
-        return (f"{where}labels が -100 の（選ばなかった）位置 {i} で、入力が {ids[i]} から {inputs[i]} に変わっています。"
+        return (f"{where}labels が -100 の（選ばなかった）位置 {i} で、"
+                f"入力が {ids[i]} から {inputs[i]} に変わっています。"
                 f"\n  → {ONLY_MASKED if only_masked else ALL_TOKENS}")
     masked = chosen & (inputs == mask_id)
     same = chosen & (inputs == ids)
@@ -136,7 +139,8 @@ def _structure(ids: np.ndarray, value, vocab_size: int, mask_id: int, special_id
     bad = random & ((inputs < 0) | (inputs >= vocab_size))
     if bad.any():
         i = int(np.argmax(bad))
-        return f"{where}位置 {i} のランダムな語 {inputs[i]} が語彙の範囲 0〜{vocab_size - 1} の外です。\n  → {RANDOM_RANGE}"
+        return (f"{where}位置 {i} のランダムな語 {inputs[i]} が語彙の範囲 0〜{vocab_size - 1} の外です。"
+                f"\n  → {RANDOM_RANGE}")
     return Counts(int((~special).sum()), int(chosen.sum()), int(masked.sum()), int(same.sum()), int(random.sum()))
 
 
@@ -144,7 +148,8 @@ def _statistics(c: Counts, s: Setting) -> str | None:
     """The shares over many draws, within the stated bounds."""
     rate = c.chosen / c.real
     if abs(rate - s.rate) > RATE_TOL:
-        text = f"選んだ位置の割合が {rate:.4f} でした（特殊でない {c.real:,} 個のうち {c.chosen:,} 個。期待 {s.rate} ± {RATE_TOL}）。"
+        text = (f"選んだ位置の割合が {rate:.4f} でした"
+                f"（特殊でない {c.real:,} 個のうち {c.chosen:,} 個。期待 {s.rate} ± {RATE_TOL}）。")
         if rate > 0.5:
             return f"{text}\n  → 15% を選んでから、その中で 80% / 10% / 10% に分けます。{ALL_TOKENS}"
         if c.masked == c.chosen and abs(rate - s.rate * s.split[0]) <= RATE_TOL:
@@ -183,7 +188,8 @@ def _case(name: str, draws: list[tuple[np.ndarray, int]], vocab_size: int, s: Se
         if cover:
             missing = sorted(set(range(vocab_size)) - set(special_ids) - drawn)
             if missing:
-                return f"ランダムな語に、id {', '.join(map(str, missing))} が一度も出てきませんでした。\n  → {RANDOM_COVER}"
+                return (f"ランダムな語に、id {', '.join(map(str, missing))} が一度も出てきませんでした。"
+                        f"\n  → {RANDOM_COVER}")
         return _statistics(total, s) if statistics else None
 
     return Case(name, calls, check)
@@ -230,7 +236,8 @@ def _cases() -> list[Case]:
     from ...core.bert import CLS_ID, SEP_ID
     from ...core.vocab import PAD_ID
 
-    example = np.array([CLS_ID, 31, 9, 57, 12, 40, 15, 8, SEP_ID], dtype=np.int64)  # [CLS] 私 は 犬 が 好き です 。 [SEP]
+    # [CLS] 私 は 犬 が 好き です 。 [SEP]
+    example = np.array([CLS_ID, 31, 9, 57, 12, 40, 15, 8, SEP_ID], dtype=np.int64)
     only_specials = np.array([CLS_ID, SEP_ID, PAD_ID, PAD_ID, CLS_ID, SEP_ID] * 20, dtype=np.int64)
     big = _corpus(rng, 20_000, vocab, s)
     pooled = [(_corpus(rng, 2_000, vocab, s), 100 + k) for k in range(20)]

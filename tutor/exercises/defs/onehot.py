@@ -30,8 +30,10 @@ def _per_word(tokens: list[str]) -> tuple[list[str], np.ndarray]:
 
 def _case(name: str, tokens: list[str]) -> Case:
     expected = _reference(tokens)
-    mistakes = [(_sorted_vocab(tokens), "語彙を並べ替えていませんか。語彙は「初めて出てきた順」です（sorted や set の順ではありません）。"),
-                (_per_word(tokens), "行は語彙の 1 語ごとではなく、入力の 1 トークンごとです（同じ語が 2 回出れば同じ行が 2 回）。")]
+    mistakes = [(_sorted_vocab(tokens),
+                 "語彙を並べ替えていませんか。語彙は「初めて出てきた順」です（sorted や set の順ではありません）。"),
+                (_per_word(tokens),
+                 "行は語彙の 1 語ごとではなく、入力の 1 トークンごとです（同じ語が 2 回出れば同じ行が 2 回）。")]
     return expect(name, "onehot", [tokens], expected, mistakes=mistakes, names=("vocab", "matrix"))
 
 

@@ -28,15 +28,20 @@ def _variant(length: int, d_model: int, *, base: float = 10000.0, first: int = 0
 def _slips(length: int, d_model: int) -> list[tuple[np.ndarray, str]]:
     expected = _reference(length, d_model)
     return [
-        (_variant(length, d_model, swap=True), "sin と cos が逆です。列番号が偶数の列 (j = 2i) が sin、奇数の列 (j = 2i+1) が cos です。"),
+        (_variant(length, d_model, swap=True),
+         "sin と cos が逆です。列番号が偶数の列 (j = 2i) が sin、奇数の列 (j = 2i+1) が cos です。"),
         (_variant(length, d_model, exponent="j"),
-         "指数に列の番号 j をそのまま使っていませんか（j/d_model）。列 2i と 2i+1 は同じ i を使い、指数は 2i/d_model です。"),
+         "指数に列の番号 j をそのまま使っていませんか（j/d_model）。"
+         "列 2i と 2i+1 は同じ i を使い、指数は 2i/d_model です。"),
         (_variant(length, d_model, exponent="2j"),
          "指数が 2j/d_model になっていませんか。j は列の番号で、i = j // 2 です（指数は 2i/d_model）。"),
         (_variant(length, d_model, base=1000.0), "底が 10000 ではないようです。pos を 10000^(2i/d_model) で割ります。"),
-        (_variant(length, d_model, first=1), "位置を 1 から数えていませんか。pos は 0, 1, 2, ... です（最初の行、0 行目が pos = 0）。"),
+        (_variant(length, d_model, first=1),
+         "位置を 1 から数えていませんか。pos は 0, 1, 2, ... です（最初の行、0 行目が pos = 0）。"),
         (expected.T, "行と列が逆です。形は (length, d_model) で、i 行目が位置 i のベクトルです。"),
-        (np.trunc(expected), "小数が切り捨てられています。整数の配列（np.zeros(..., dtype=int) など）に入れていませんか。float の配列にします。"),
+        (np.trunc(expected),
+         "小数が切り捨てられています。整数の配列（np.zeros(..., dtype=int) など）に入れていませんか。"
+         "float の配列にします。"),
     ]
 
 

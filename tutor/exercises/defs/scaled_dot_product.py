@@ -1,4 +1,5 @@
-"""scaled-dot-product (L5): Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, with a mask, over any leading dimensions."""
+"""scaled-dot-product (L5): Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, with a mask, over any leading
+dimensions."""
 
 from __future__ import annotations
 
@@ -42,15 +43,20 @@ def _slip(Q, K, V, mask, scale=None, axis=-1, after=False):
 
 NO_SQRT = "√d_k で割るのを忘れていませんか。スコアは Q K^T / sqrt(d_k) です。"
 BY_DK = "d_k で割っていませんか。割るのは d_k ではなく、その平方根 sqrt(d_k) です。"
-WRONG_AXIS = ("softmax をとる軸が違います。重みはクエリの行ごとに、キーの軸（最後の軸, axis=-1）で合計が 1 になるようにします"
+WRONG_AXIS = ("softmax をとる軸が違います。"
+              "重みはクエリの行ごとに、キーの軸（最後の軸, axis=-1）で合計が 1 になるようにします"
               "（max や sum に axis=-1, keepdims=True）。")
-AFTER = ("マスクを softmax の後にかけていませんか。それだと見てはいけない位置を 0 にしても、残りの重みの合計が 1 になりません。"
+AFTER = ("マスクを softmax の後にかけていませんか。"
+         "それだと見てはいけない位置を 0 にしても、残りの重みの合計が 1 になりません。"
          "softmax の前に、mask が False の位置のスコアを -inf（か、とても大きな負の数）にします。")
 INVERTED = "マスクの意味が逆です。mask が True の位置が「見てよい」位置で、False の位置のスコアを -inf にします。"
-IGNORED = "mask が False の位置（見てはいけない位置）に重みが乗っています。softmax の前に、その位置のスコアを -inf にしてください。"
-ROWS = "重みの各行の合計が 1 になっていません。softmax は、キーの軸（最後の軸）で、各行の exp をその行の合計で割ります。"
+IGNORED = ("mask が False の位置（見てはいけない位置）に重みが乗っています。"
+           "softmax の前に、その位置のスコアを -inf にしてください。")
+ROWS = ("重みの各行の合計が 1 になっていません。"
+        "softmax は、キーの軸（最後の軸）で、各行の exp をその行の合計で割ります。")
 SWAPPED = "返す順番が逆です。(out, weights) の順に返してください。"
-OVERFLOW = "softmax で exp があふれています。exp の前に、各行からその行の最大値を引いてください（x.max(axis=-1, keepdims=True)）。"
+OVERFLOW = ("softmax で exp があふれています。"
+            "exp の前に、各行からその行の最大値を引いてください（x.max(axis=-1, keepdims=True)）。")
 
 
 def _case(name: str, Q: np.ndarray, K: np.ndarray, V: np.ndarray, mask: np.ndarray | None = None) -> Case:
