@@ -53,22 +53,36 @@ def tiny_bert_models(tmp_path_factory) -> tuple[Path, Path]:
     models = tmp_path_factory.mktemp("models")
     vocab = build_vocab(sentences, 1)
     cfg = BertConfig(vocab=len(vocab), d_model=32, heads=2, d_ff=64, layers=2, dropout=0.0, max_positions=32)
-    bert, figures = pretrain(MonolingualData(vocab, sentences, sentences[:5]), cfg, BertTrainConfig(epochs=3, batch_size=16, lr=3e-3, warmup=5))
+    bert, figures = pretrain(
+        MonolingualData(vocab, sentences, sentences[:5]),
+        cfg,
+        BertTrainConfig(epochs=3, batch_size=16, lr=3e-3, warmup=5),
+    )
     MaskedLM(bert, vocab, figures).save(models / "bert")
     labels = [int("犬" in line) for line in lines]
     seqs = [encode(vocab, s, 32) for s in sentences]
-    clf, figures = finetune(bert, (seqs, labels), (seqs, labels), FinetuneConfig(epochs=2, batch_size=8, lr=3e-3, warmup=2))
+    clf, figures = finetune(
+        bert, (seqs, labels), (seqs, labels), FinetuneConfig(epochs=2, batch_size=8, lr=3e-3, warmup=2)
+    )
     SentimentModel(clf, vocab, figures).save(models / "bert-sentiment")
     rows = [[i, sentiment.LABELS[label]] for i, label in enumerate(labels)]
-    sentiment.save_labels({"train": rows, "valid": rows[:10], "test": rows[10:20], "method": "by hand, for the test"}, models / "bert-sentiment")
+    sentiment.save_labels(
+        {"train": rows, "valid": rows[:10], "test": rows[10:20], "method": "by hand, for the test"},
+        models / "bert-sentiment",
+    )
     gvocab = Vocab.build(sentences, 1)
-    gpt, figures = train(MonolingualData(gvocab, sentences, sentences[:5]),
-                         GPTConfig(vocab=len(gvocab), d_model=32, heads=2, d_ff=64, layers=2, dropout=0.0),
-                         GPTTrainConfig(epochs=2, batch_size=16, lr=3e-3, warmup=5))
+    gpt, figures = train(
+        MonolingualData(gvocab, sentences, sentences[:5]),
+        GPTConfig(vocab=len(gvocab), d_model=32, heads=2, d_ff=64, layers=2, dropout=0.0),
+        GPTTrainConfig(epochs=2, batch_size=16, lr=3e-3, warmup=5),
+    )
     LanguageModel(gpt, gvocab, figures).save(models / "gpt")
     data = tmp_path_factory.mktemp("corpus")
     for split in ("train", "dev"):
         (data / f"{split}.ja").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        en = [f"i love this wonderful dog {i} ." if "犬" in line else f"i hate this terrible thing {i} ." for i, line in enumerate(lines)]
+        en = [
+            f"i love this wonderful dog {i} ." if "犬" in line else f"i hate this terrible thing {i} ."
+            for i, line in enumerate(lines)
+        ]
         (data / f"{split}.en").write_text("\n".join(en) + "\n", encoding="utf-8")
     return models, data

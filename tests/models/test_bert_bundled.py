@@ -48,7 +48,9 @@ def test_recorded_masked_accuracy_meets_the_bar(lm) -> None:
     assert ev["top5"] >= 0.5 and ev["top1"] < ev["top5"] and ev["masked"] > 1000
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available")
+@pytest.mark.skipif(
+    not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available"
+)
 def test_recorded_masked_accuracy_is_what_the_model_scores(lm) -> None:
     from tutor.cli_bert import evaluate_mlm
     from tutor.core import corpus
@@ -97,7 +99,9 @@ def test_the_classifier_is_stored_as_low_rank_factors_on_the_bundled_bert() -> N
     assert config["base"]["folder"] == bert_lm.FOLDER and config["lora"]["rank"] == 8
     with safe_open(str(folder / "model.safetensors"), "pt") as f:
         names = list(f.keys())
-    assert any(".lora_" in n for n in names) and not any(n.endswith(("w_q.base.weight", "tok.base.weight")) for n in names)
+    assert any(".lora_" in n for n in names) and not any(
+        n.endswith(("w_q.base.weight", "tok.base.weight")) for n in names
+    )
     assert (folder / "model.safetensors").stat().st_size < 1_000_000
 
 
@@ -108,7 +112,9 @@ def test_recorded_classifier_accuracy_beats_both_baselines_on_both_sets(clf) -> 
     assert clf.meta["evaluation"]["test"]["sentences"] > 1000
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the corpus is not available")
+@pytest.mark.skipif(
+    not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the corpus is not available"
+)
 def test_recorded_test_accuracy_is_what_the_classifier_scores(clf) -> None:
     from tutor.core import sentiment
 

@@ -56,7 +56,9 @@ def test_recorded_perplexity_beats_both_ngram_baselines() -> None:
     assert ev["perplexity"] <= 0.7 * min(ev["baselines"].values())  # issue 6: at least 30 % below the best n-gram
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available")
+@pytest.mark.skipif(
+    not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available"
+)
 def test_recorded_perplexity_is_what_the_model_scores(lm) -> None:
     from tutor.core import corpus
     from tutor.core.text import tokenize

@@ -57,7 +57,16 @@ def test_golden_translation_and_crossing_attention(general) -> None:
 
 def test_golden_beam_and_hard(general) -> None:
     assert general.translate("昨日、駅の近くで古い友人に会いました。", beam=5).target == [
-        "i", "met", "a", "old", "friend", "near", "the", "station", "yesterday", "."
+        "i",
+        "met",
+        "a",
+        "old",
+        "friend",
+        "near",
+        "the",
+        "station",
+        "yesterday",
+        ".",
     ]
     hard = general.translate("私は犬が好きです。", hard=True)
     assert all(sorted(row)[-1] == 1.0 and sum(row) == 1.0 for row in hard.attention)
@@ -69,10 +78,15 @@ def test_beam_of_one_is_greedy_on_the_bundled_model(general) -> None:
         from tutor.core.seq2seq_decode import beam_search
 
         ids = general.src_vocab.encode(general.translate(text).source)
-        assert general.tgt_vocab.decode(beam_search(general.model, ids, width=1)[0].tokens) == general.translate(text).target
+        assert (
+            general.tgt_vocab.decode(beam_search(general.model, ids, width=1)[0].tokens)
+            == general.translate(text).target
+        )
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available")
+@pytest.mark.skipif(
+    not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available"
+)
 def test_recorded_dev_bleu_is_what_the_model_scores(general) -> None:
     from tutor.cli_seq2seq import evaluate
     from tutor.core import corpus

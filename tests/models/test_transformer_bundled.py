@@ -57,11 +57,17 @@ def test_beam_of_one_is_greedy(model) -> None:
 def test_recorded_dev_bleu_is_above_every_rnn() -> None:
     """The issue's bar: ≥ 31 greedy and above the best RNN attention model (figures measured at training)."""
     tf = translator.load(MODELS / BUNDLED["transformer"]).meta["evaluation"]["greedy"]["bleu"]
-    rnn = [translator.load(MODELS / BUNDLED[v]).meta["evaluation"]["greedy"]["bleu"] for v in VARIANTS if (MODELS / BUNDLED[v]).is_dir()]
+    rnn = [
+        translator.load(MODELS / BUNDLED[v]).meta["evaluation"]["greedy"]["bleu"]
+        for v in VARIANTS
+        if (MODELS / BUNDLED[v]).is_dir()
+    ]
     assert tf >= 31 and tf > max(rnn)
 
 
-@pytest.mark.skipif(not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available")
+@pytest.mark.skipif(
+    not os.environ.get("TUTOR_DATA_DIR"), reason="TUTOR_DATA_DIR is not set: the dev split is not available"
+)
 def test_recorded_dev_bleu_is_what_the_model_scores(model) -> None:
     from tutor.cli_seq2seq import evaluate
     from tutor.core import corpus

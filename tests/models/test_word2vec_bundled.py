@@ -24,7 +24,9 @@ def bundled(request):
 
 def test_manifest_lists_every_bundled_file_with_its_hash() -> None:
     listed = checkpoint.read_manifest(MODELS)
-    on_disk = {p.relative_to(MODELS).as_posix() for p in MODELS.rglob("*") if p.is_file() and p.name != checkpoint.MANIFEST}
+    on_disk = {
+        p.relative_to(MODELS).as_posix() for p in MODELS.rglob("*") if p.is_file() and p.name != checkpoint.MANIFEST
+    }
     assert set(listed) == on_disk
     for rel, entry in listed.items():
         path = MODELS / rel
@@ -40,7 +42,12 @@ def test_models_fit_the_size_budget_and_hold_no_pickle() -> None:
         raw = path.read_bytes()
         header_len = int.from_bytes(raw[:8], "little")
         header = json.loads(raw[8 : 8 + header_len])  # safetensors: a JSON header, then raw arrays
-        assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} <= {"F16", "F32", "I32", "I64"}  # I32: the bigram counts
+        assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} <= {
+            "F16",
+            "F32",
+            "I32",
+            "I64",
+        }  # I32: the bigram counts
 
 
 def test_bundled_models_are_what_the_defaults_train(bundled) -> None:

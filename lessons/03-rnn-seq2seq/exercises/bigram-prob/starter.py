@@ -52,7 +52,7 @@ w2 が次の単語 xn です）。
 確かめ方: `tutor exercise check bigram-prob`（アプリの「演習」タブでは、保存するたびに自動で確かめます）。
 """
 
-import numpy as np
+import numpy as np  # noqa: F401 （使っても使わなくても解けます）
 
 
 def bigram_prob(counts: dict[str, dict[str, int]], w1: str, w2: str, k: float) -> float:

@@ -3,7 +3,9 @@
 import numpy as np
 
 
-def score(kind: str, s: np.ndarray, H: np.ndarray, W: np.ndarray | None = None, v: np.ndarray | None = None) -> np.ndarray:
+def score(
+    kind: str, s: np.ndarray, H: np.ndarray, W: np.ndarray | None = None, v: np.ndarray | None = None
+) -> np.ndarray:
     if kind == "dot":
         return H @ s  # s^T h_i
     if kind == "general":

@@ -62,7 +62,9 @@ score でスコア e_i を計算し、次の二つを組 (tuple) で返してく
 import numpy as np
 
 
-def score(kind: str, s: np.ndarray, H: np.ndarray, W: np.ndarray | None = None, v: np.ndarray | None = None) -> np.ndarray:
+def score(
+    kind: str, s: np.ndarray, H: np.ndarray, W: np.ndarray | None = None, v: np.ndarray | None = None
+) -> np.ndarray:
     # ここに書いてください
     raise NotImplementedError
 
