@@ -13,11 +13,49 @@ from tutor.settings import Paths
 os.environ.setdefault("TUTOR_HOME", str(Path(os.environ.get("TMPDIR", "/tmp")) / "tutor-tests-home"))
 
 #: The slow tier (`pytest -m "not slow"` leaves it out; `pytest` and CI run everything): whole folders
-#: that load every bundled model, draw snapshots, or drive the installed app in a terminal or a browser.
-SLOW_FOLDERS = ("tests/models/", "tests/snapshots/", "tests/journeys/", "tests/browser/")
-#: Single tests elsewhere that train a model or run a CLI over a whole split (each over ~4 s on the
-#: 2-core CPU, measured with `pytest --durations=0 -m "not slow"`).
-SLOW_TESTS = ()
+#: that drive the app (Pilot), load every bundled model, draw snapshots, or drive the installed app in a
+#: terminal or a browser.
+SLOW_FOLDERS = ("tests/functional/", "tests/models/", "tests/snapshots/", "tests/journeys/", "tests/browser/")
+#: Single unit tests that train a model, run a CLI in a child process or over a whole split: 1.4 s or more
+#: each (all parameters together), measured with `pytest -m "not slow" tests/unit --durations=60`.
+SLOW_TESTS = frozenset({
+    "tests/unit/test_bert.py::test_fine_tuning_lowers_the_loss_and_the_frozen_encoder_stays_put",
+    "tests/unit/test_bert.py::test_pretraining_lowers_the_masked_loss_and_fill_mask_reads_typed_masks",
+    "tests/unit/test_cjk_wrap.py::test_a_missing_hook_is_told_to_the_learner_not_passed_over",
+    "tests/unit/test_classify_unsure.py::test_a_sentence_the_model_can_read_keeps_its_label",
+    "tests/unit/test_classify_unsure.py::test_an_unknown_sentiment_word_gives_no_confident_label",
+    "tests/unit/test_cli_bad_input.py::test_a_temperature_below_the_minimum_is_greedy",
+    "tests/unit/test_cli_bad_input.py::test_bad_stdin",
+    "tests/unit/test_cli_bad_input.py::test_bad_text",
+    "tests/unit/test_cli_bad_input.py::test_out_of_range_option",
+    "tests/unit/test_cli_bert.py::test_lora_fine_tuning_from_the_cli_stores_factors_and_classifies",
+    "tests/unit/test_cli_bert.py::test_partial_fine_tuning_stores_only_its_weights_on_top_of_the_base",
+    "tests/unit/test_cli_bert.py::test_training_saves_both_models_with_cards_and_labels",
+    "tests/unit/test_cli_generate_text.py::test_plain_output_is_the_prompt_and_its_continuation_as_json_text",
+    "tests/unit/test_cli_progress.py::test_a_real_training_writes_plain_lines_to_a_piped_stderr",
+    "tests/unit/test_cli_seq2seq.py::test_train_saves_a_loadable_model_without_pickle",
+    "tests/unit/test_cli_seq2seq.py::test_translate_hard_and_beam",
+    "tests/unit/test_cli_stream.py::test_batched_translations_are_the_one_by_one_translations",
+    "tests/unit/test_cli_stream.py::test_the_first_result_comes_before_the_input_ends",
+    "tests/unit/test_cli_transformer.py::test_train_saves_a_loadable_transformer_with_its_card",
+    "tests/unit/test_cli_word2vec.py::test_train_a_tiny_corpus_then_query_and_evaluate_it",
+    "tests/unit/test_depth.py::test_the_bound_matches_the_corpus",
+    "tests/unit/test_depth.py::test_the_cli_prints_the_notice_on_stderr_and_the_translation_on_stdout",
+    "tests/unit/test_exercise_sandbox.py::test_an_infinite_loop_at_import_time_is_stopped_too",
+    "tests/unit/test_gpt.py::test_a_few_epochs_on_team_sentences_lower_the_loss",
+    "tests/unit/test_gpt.py::test_averaging_the_last_epochs_is_kept_only_when_it_scores_better",
+    "tests/unit/test_gpt.py::test_seed_gives_the_same_text_and_greedy_ways_agree",
+    "tests/unit/test_gpt_explain.py::test_compare_settings_measures_each_way",
+    "tests/unit/test_lora.py::test_a_lora_classifier_stores_only_its_factors_and_loads_back_merged",
+    "tests/unit/test_lora.py::test_lora_fine_tuning_learns_and_leaves_the_pretrained_weights_alone",
+    "tests/unit/test_seams.py::test_core_and_curriculum_import_neither_textual_nor_torch",
+    "tests/unit/test_seams.py::test_the_demos_import_no_torch_and_stay_out_of_the_models",
+    "tests/unit/test_seq2seq.py::test_a_few_epochs_on_team_sentences_lower_the_loss",
+    "tests/unit/test_transformer.py::test_a_few_epochs_on_team_sentences_lower_the_loss",
+    "tests/unit/test_transformer.py::test_beam_of_width_one_is_greedy",
+    "tests/unit/test_transformer.py::test_beam_reports_kept_and_pruned",
+    "tests/unit/test_transformer.py::test_padding_does_not_change_a_sentence",
+})
 
 
 def pytest_collection_modifyitems(config, items):
