@@ -101,7 +101,7 @@ class TutorServer(Server):
         if learner in self.active:
             return 409, "この ID はほかのタブかブラウザで開かれています。そちらを閉じてから開き直してください。"
         if len(self.active) >= self.max_learners:
-            return 503, (f"いまは {self.max_learners} 人が使っていて満員です（このマシンで快適に動く人数です）。"
+            return 503, (f"いまは {self.max_learners} 人が使っていて満員です（サーバーを起動した人が決めた人数です）。"
                          "しばらくしてから開き直してください。")
         return None
 
