@@ -127,6 +127,10 @@ def test_case2_l4_model_then_quiz_twice(start):
         time.sleep(0.2)
         term.send("Enter")
         term.wait_for(lambda s: content(s.split("\n")[row]) != before, why="another モデル picked")
+        # The learner presses 3 once the new model's translation has drawn. Pressed within the
+        # dropdown's closing, 3 was taken by its type-to-search under load (CI at 80×24, once):
+        # a race noted for issue 21, not what this case checks.
+        term.settle()
         term.send("3")
         expect_outer(term, "quiz")
         term.send("3")
