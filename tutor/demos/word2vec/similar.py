@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Label, Static
 
 from ...core.text import normalize
@@ -68,8 +69,11 @@ class SimilarPage(VectorsPage):
         self.redraw()
 
     def refresh_view(self) -> None:
-        word = normalize(self.query_one("#sim-word", Input).value).strip()
-        message = self.query_one("#sim-message", Static)
+        try:
+            box, message = self.query_one("#sim-word", Input), self.query_one("#sim-message", Static)
+        except NoMatches:  # the models finished loading after the learner had left the lesson (CI, once)
+            return
+        word = normalize(box.value).strip()
         if not self.models:
             self._clear()
             message.update(self.status)
