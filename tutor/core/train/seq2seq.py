@@ -157,6 +157,21 @@ def average_of(snapshots: list[dict]) -> dict:
     return {k: (sum(s[k].float() for s in snapshots) / len(snapshots)).to(snapshots[0][k].dtype) for k in snapshots[0]}
 
 
+
+def close_epoch(model, cfg, epoch: int, history: list, best: dict | None, best_bleu: float, snapshots: list[dict],
+                measure: Callable) -> tuple[dict | None, float]:
+    """An epoch's end, shared by the translators' trainers: validation BLEU from ``cfg.valid_from`` (default the
+    second half; early epochs are never kept and cost most to measure), the best weights so far, and the
+    weights of the last ``cfg.average`` epochs. Appends to ``history`` and ``snapshots``; -> (best, best_bleu)."""
+    first = cfg.valid_from if cfg.valid_from is not None else cfg.epochs // 2 + 1
+    score = measure(model) if epoch >= min(first, cfg.epochs) else None
+    history.append(None if score is None else round(score, 2))
+    if score is not None and score > best_bleu:
+        best_bleu, best = score, copy.deepcopy(model.state_dict())
+    if epoch > cfg.epochs - cfg.average:
+        snapshots.append(copy.deepcopy(model.state_dict()))
+    return best, best_bleu
+
 def keep_best_or_average(model, best: dict, best_score: float, best_epoch: int, snapshots: list[dict],
                          score: Callable[[nn.Module], float]) -> tuple[str, float, float | None]:
     """Load into ``model`` whichever scores higher on validation: the mean of ``snapshots`` (the last epochs)
@@ -216,13 +231,8 @@ def train(
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
                 on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent),
                                      time.perf_counter() - t0, tuple(history)))
-        first = cfg.valid_from if cfg.valid_from is not None else cfg.epochs // 2 + 1
-        score = valid_bleu(model, data) if epoch >= min(first, cfg.epochs) else None
-        history.append(None if score is None else round(score, 2))
-        if score is not None and score > best_bleu:
-            best_bleu, best = score, copy.deepcopy(model.state_dict())
-        if epoch > cfg.epochs - cfg.average:
-            snapshots.append(copy.deepcopy(model.state_dict()))
+        best, best_bleu = close_epoch(model, cfg, epoch, history, best, best_bleu, snapshots,
+                                      lambda m: valid_bleu(m, data))
         if on_progress:
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1),
                                  time.perf_counter() - t0, tuple(history)))

@@ -12,7 +12,6 @@ Dev is never looked at here: the CLI measures the kept model on it once.
 
 from __future__ import annotations
 
-import copy
 import random
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from ..transformer import Transformer, TransformerConfig
 from ..transformer_decode import greedy_batch
 from ..vocab import PAD_ID
 from . import TrainingCancelled
-from .seq2seq import REPORT_EVERY, ParallelData, Progress, batches, bleu, collate, keep_best_or_average
+from .seq2seq import REPORT_EVERY, ParallelData, Progress, batches, bleu, close_epoch, collate, keep_best_or_average
 
 
 @dataclass(frozen=True)
@@ -107,13 +106,8 @@ def train(
             if on_progress and (b % REPORT_EVERY == 0 or b == len(plan)):
                 on_progress(Progress(epoch, cfg.epochs, b, len(plan), sum(recent) / len(recent),
                                      time.perf_counter() - t0, tuple(history)))
-        first = cfg.valid_from if cfg.valid_from is not None else cfg.epochs // 2 + 1
-        score = valid_bleu(model, data) if epoch >= min(first, cfg.epochs) else None
-        history.append(None if score is None else round(score, 2))
-        if score is not None and score > best_bleu:
-            best_bleu, best = score, copy.deepcopy(model.state_dict())
-        if epoch > cfg.epochs - cfg.average:
-            snapshots.append(copy.deepcopy(model.state_dict()))
+        best, best_bleu = close_epoch(model, cfg, epoch, history, best, best_bleu, snapshots,
+                                      lambda m: valid_bleu(m, data))
         if on_progress:
             on_progress(Progress(epoch, cfg.epochs, len(plan), len(plan), sum(recent) / max(len(recent), 1),
                                  time.perf_counter() - t0, tuple(history)))
